@@ -1,0 +1,125 @@
+"""Shared fixtures: a small two-tenant world with one user per role, and signed-in clients."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from lotse.accounts.models import User
+from lotse.accounts.services import SESSION_AUTH_AT, SESSION_SEEN_AT
+from lotse.accounts.tests.factories import UserFactory
+from lotse.tenants.models import Role, Tenant, TenantKind
+from lotse.tenants.tests.factories import (
+    LocationFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    ProviderFactory,
+    TenantFactory,
+)
+
+TENANT_ROLES = [r for r in Role if r != Role.STATE_ANALYST]
+
+
+@dataclass
+class TenantWorld:
+    tenant: Tenant
+    provider: Any
+    other_provider: Any
+    municipality: Any
+    location: Any
+    users: dict[str, User] = field(default_factory=dict)
+    memberships: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    wesel: TenantWorld
+    coesfeld: TenantWorld
+    state: Tenant
+    analyst: User
+
+    def user(self, role: str, tenant: str = "wesel") -> User:
+        if role == Role.STATE_ANALYST:
+            return self.analyst
+        return getattr(self, tenant).users[role]
+
+
+def _tenant_world(name: str, slug: str, prefix: str) -> TenantWorld:
+    tenant = TenantFactory(name=name, slug=slug)
+    municipality = MunicipalityFactory(tenant=tenant, name=f"{name} Stadt")
+    provider = ProviderFactory(tenant=tenant, name=f"{name} Träger A", municipality=municipality)
+    other = ProviderFactory(tenant=tenant, name=f"{name} Träger B")
+    location = LocationFactory(
+        tenant=tenant, provider=provider, municipality=municipality, name=f"{name} Anlaufstelle"
+    )
+    world = TenantWorld(tenant, provider, other, municipality, location)
+    for role in TENANT_ROLES:
+        user = UserFactory(username=f"{prefix}-{role}")
+        provider_for_role = provider if role in (Role.CASE_MANAGER, Role.PROVIDER_LEAD) else None
+        world.users[role] = user
+        world.memberships[role] = MembershipFactory(
+            user=user, tenant=tenant, role=role, provider=provider_for_role
+        )
+    return world
+
+
+def build_world() -> World:
+    wesel = _tenant_world("Kreis Wesel", "kreis-wesel", "we")
+    coesfeld = _tenant_world("Kreis Coesfeld", "kreis-coesfeld", "coe")
+    state = TenantFactory(name="Land NRW", slug="land-nrw", kind=TenantKind.STATE)
+    analyst = UserFactory(username="state-analyst")
+    MembershipFactory(user=analyst, tenant=state, role=Role.STATE_ANALYST, provider=None)
+    return World(wesel, coesfeld, state, analyst)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """A fully signed-in session (both factors) without going through the login pages."""
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[SESSION_AUTH_AT] = now
+    session[SESSION_SEEN_AT] = now
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in():  # type: ignore[no-untyped-def]
+    def make(user: User) -> Client:
+        return sign_in(Client(), user)
+
+    return make
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI (LOTSE_FORBID_SKIPS=1) a skipped test fails the run: a test that could not run
+    for lack of a service (PostgreSQL, Chromium) must never pass as green."""
+    if os.environ.get("LOTSE_FORBID_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        if reporter:
+            reporter.write_line(
+                f"LOTSE_FORBID_SKIPS=1: {skipped} test(s) skipped – failing the run.", red=True
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,1 @@
+"""Lotse — software for the Kommunales Integrationsmanagement (KIM)."""

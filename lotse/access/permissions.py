@@ -1,0 +1,42 @@
+"""What each role may do, as coarse permissions. Object-level rules (which provider, which case,
+which tenant) live in :mod:`lotse.access.policy`; both are used only through this package."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from lotse.tenants.models import Role
+
+
+class Perm(StrEnum):
+    DASHBOARD_VIEW = "dashboard.view"
+    STAFF_VIEW = "staff.view"
+    STAFF_MANAGE = "staff.manage"
+    STRUCTURE_VIEW = "structure.view"
+    STRUCTURE_MANAGE = "structure.manage"
+    AUDIT_VIEW = "audit.view"
+    CROSS_TENANT_AGGREGATES = "aggregates.cross_tenant"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.CASE_MANAGER: frozenset({Perm.DASHBOARD_VIEW}),
+    Role.COORDINATOR: frozenset({Perm.DASHBOARD_VIEW, Perm.STAFF_VIEW, Perm.STRUCTURE_VIEW}),
+    Role.PROVIDER_LEAD: frozenset({Perm.DASHBOARD_VIEW, Perm.STAFF_VIEW, Perm.STRUCTURE_VIEW}),
+    Role.FUNDING_CLERK: frozenset({Perm.DASHBOARD_VIEW, Perm.STRUCTURE_VIEW}),
+    Role.COMMITTEE_MEMBER: frozenset({Perm.DASHBOARD_VIEW}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.DASHBOARD_VIEW, Perm.AUDIT_VIEW}),
+    Role.TENANT_ADMIN: frozenset(
+        {
+            Perm.DASHBOARD_VIEW,
+            Perm.STAFF_VIEW,
+            Perm.STAFF_MANAGE,
+            Perm.STRUCTURE_VIEW,
+            Perm.STRUCTURE_MANAGE,
+        }
+    ),
+    Role.STATE_ANALYST: frozenset({Perm.DASHBOARD_VIEW, Perm.CROSS_TENANT_AGGREGATES}),
+}
+
+
+def role_has(role: str | None, perm: Perm) -> bool:
+    return role is not None and perm in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lotse.tenants.models import (
+    STATE_ROLES,
+    Location,
+    Municipality,
+    Provider,
+    Role,
+    Tenant,
+    TenantKind,
+)
+from lotse.ui.forms import KernFormMixin, VersionField
+
+
+def role_choices(tenant: Tenant) -> list[tuple[str, str]]:
+    if tenant.kind == TenantKind.STATE:
+        return [(v, str(label)) for v, label in Role.choices if v in STATE_ROLES]
+    return [(v, str(label)) for v, label in Role.choices if v != Role.STATE_ANALYST]
+
+
+class StaffFilterForm(KernFormMixin, forms.Form):
+    q = forms.CharField(label=_("Name or username"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    provider = forms.ModelChoiceField(label=_("Provider"), required=False, queryset=Provider.objects.none())
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("active", _("active")), ("inactive", _("ended or deactivated")), ("all", _("all"))],
+    )
+
+    def __init__(self, *args: Any, tenant: Tenant, providers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("all roles")), *role_choices(tenant)]
+        self.fields["provider"].queryset = providers
+        self.fields["provider"].empty_label = _("all providers")
+
+
+class StaffBaseForm(KernFormMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address (work)"), required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    provider = forms.ModelChoiceField(
+        label=_("Provider"),
+        required=False,
+        queryset=Provider.objects.none(),
+        help_text=_("Required for case managers and provider leads."),
+    )
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.fields["role"].choices = [("", "–"), *role_choices(tenant)]
+        self.fields["provider"].queryset = Provider.objects.filter(tenant=tenant, is_active=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        from lotse.tenants.models import PROVIDER_ROLES
+
+        if data.get("role") in PROVIDER_ROLES and not data.get("provider"):
+            self.add_error("provider", _("This role needs a provider."))
+        return data
+
+
+class StaffCreateForm(StaffBaseForm):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[a-zA-Z0-9.@+_-]+$",
+        help_text=_("Letters, digits and . @ + - _ only, e.g. k.mueller."),
+        error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
+    )
+    field_order = ["username", "first_name", "last_name", "email", "role", "provider"]
+
+
+class StaffEditForm(StaffBaseForm):
+    version = VersionField()
+    user_version = VersionField()
+
+
+class ProviderForm(KernFormMixin, forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Provider
+        fields = ["name", "kind", "municipality", "is_contracted", "is_active"]
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.fields["municipality"].queryset = Municipality.objects.filter(tenant=tenant)
+
+    def clean_name(self) -> str:
+        return _unique_name(self, Provider)
+
+
+class LocationForm(KernFormMixin, forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Location
+        fields = ["name", "provider", "municipality", "street", "postal_code", "city", "is_active"]
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.fields["provider"].queryset = Provider.objects.filter(tenant=tenant)
+        self.fields["municipality"].queryset = Municipality.objects.filter(tenant=tenant)
+
+    def clean_name(self) -> str:
+        return _unique_name(self, Location)
+
+
+class MunicipalityForm(KernFormMixin, forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Municipality
+        fields = ["name", "ags", "is_active"]
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+
+    def clean_name(self) -> str:
+        return _unique_name(self, Municipality)
+
+
+def _unique_name(form: Any, model: type) -> str:
+    name = form.cleaned_data["name"].strip()
+    clash = model.objects.filter(tenant=form.tenant, name__iexact=name)  # type: ignore[attr-defined]
+    if form.instance.pk:
+        clash = clash.exclude(pk=form.instance.pk)
+    if clash.exists():
+        raise forms.ValidationError(_("This name is already used in this tenant."))
+    return name

@@ -1,0 +1,217 @@
+"""Writes to tenant structure and memberships. Atomic, audited, version-checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.accounts import services as account_services
+from lotse.accounts.models import User
+from lotse.audit.services import audit_record
+from lotse.core.versioning import save_versioned
+from lotse.tenants.models import (
+    PROVIDER_ROLES,
+    RESERVED_SLUGS,
+    STATE_ROLES,
+    Location,
+    Membership,
+    Municipality,
+    Provider,
+    Role,
+    Tenant,
+    TenantKind,
+)
+
+
+def validate_role(*, tenant: Tenant, role: str, provider: Provider | None) -> None:
+    """The service is the last line: forms check the same, but no caller can bypass it."""
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    if tenant.kind == TenantKind.STATE and role not in STATE_ROLES:
+        raise ValidationError(_("A state tenant has only state analysts and administrators."))
+    if tenant.kind != TenantKind.STATE and role == Role.STATE_ANALYST:
+        raise ValidationError(_("State analysts belong to the state tenant."))
+    if role in PROVIDER_ROLES and provider is None:
+        raise ValidationError(_("This role needs a provider."))
+    if provider is not None and provider.tenant_id != tenant.pk:
+        raise ValidationError(_("The provider belongs to another tenant."))
+
+
+@transaction.atomic
+def tenant_create(*, name: str, slug: str, kind: str) -> Tenant:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(_("This short name is reserved."))
+    tenant = Tenant.objects.create(name=name, slug=slug, kind=kind)
+    audit_record(action="tenant.created", tenant=tenant, obj=tenant)
+    return tenant
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: User,
+    tenant: Tenant,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    provider: Provider | None,
+) -> tuple[Membership, str]:
+    """A new account with its first membership; returns the temporary password to hand over."""
+    validate_role(tenant=tenant, role=role, provider=provider)
+    if User.objects.filter(username__iexact=username.strip()).exists():
+        raise ValidationError(_("This username is already taken."))
+    user, password = account_services.account_create(
+        actor=actor,
+        tenant=tenant,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    membership = Membership.objects.create(
+        user=user, tenant=tenant, role=role, provider=provider, updated_by=actor
+    )
+    audit_record(
+        action="membership.created",
+        actor=actor,
+        tenant=tenant,
+        obj=membership,
+        details={"role": role, "provider_id": provider.pk if provider else None, "user_id": user.pk},
+    )
+    return membership, password
+
+
+@transaction.atomic
+def staff_update(
+    *,
+    actor: User,
+    membership: Membership,
+    expected_version: int,
+    user_version: int,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    provider: Provider | None,
+) -> Membership:
+    """Change name, e-mail, role and provider; refuses stale versions of either record."""
+    validate_role(tenant=membership.tenant, role=role, provider=provider)
+    user = membership.user
+    user_changes = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "email": email.strip().lower(),
+    }
+    changed_user = [k for k, v in user_changes.items() if getattr(user, k) != v]
+    save_versioned(user, expected_version=user_version, changes=user_changes, actor=actor)
+    member_changes: dict[str, Any] = {"role": role, "provider": provider}
+    changed_member = [k for k, v in member_changes.items() if getattr(membership, k) != v]
+    save_versioned(membership, expected_version=expected_version, changes=member_changes, actor=actor)
+    if changed_user:
+        audit_record(
+            action="account.updated",
+            actor=actor,
+            tenant=membership.tenant,
+            obj=user,
+            details={"fields": changed_user},
+        )
+    if changed_member:
+        audit_record(
+            action="membership.updated",
+            actor=actor,
+            tenant=membership.tenant,
+            obj=membership,
+            details={"fields": changed_member, "role": role},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
+    """Ending a membership removes access to this tenant at once (checked on every request)."""
+    Membership.objects.filter(pk=membership.pk).update(
+        is_active=active,
+        ended_at=None if active else timezone.now(),
+        updated_by=actor,
+        updated_at=timezone.now(),
+    )
+    membership.refresh_from_db()
+    audit_record(
+        action="membership.reactivated" if active else "membership.ended",
+        actor=actor,
+        tenant=membership.tenant,
+        obj=membership,
+    )
+    return membership
+
+
+_NAME_TAKEN = _("This name is already used in this tenant.")
+
+
+def _create(model: type, *, actor: User, tenant: Tenant, action: str, **fields: Any) -> Any:
+    try:
+        with transaction.atomic():
+            obj = model.objects.create(tenant=tenant, updated_by=actor, **fields)
+            audit_record(action=action, actor=actor, tenant=tenant, obj=obj)
+    except IntegrityError as exc:  # a concurrent create took the name
+        raise ValidationError(_NAME_TAKEN) from exc
+    return obj
+
+
+def _update(obj: Any, *, actor: User, expected_version: int, action: str, **fields: Any) -> Any:
+    try:
+        with transaction.atomic():
+            changed = [k for k, v in fields.items() if getattr(obj, k) != v]
+            save_versioned(obj, expected_version=expected_version, changes=fields, actor=actor)
+            audit_record(action=action, actor=actor, tenant=obj.tenant, obj=obj, details={"fields": changed})
+    except IntegrityError as exc:
+        raise ValidationError(_NAME_TAKEN) from exc
+    return obj
+
+
+def provider_create(*, actor: User, tenant: Tenant, **fields: Any) -> Provider:
+    _check_same_tenant(tenant, fields.get("municipality"))
+    return _create(Provider, actor=actor, tenant=tenant, action="provider.created", **fields)
+
+
+def provider_update(*, actor: User, provider: Provider, expected_version: int, **fields: Any) -> Provider:
+    _check_same_tenant(provider.tenant, fields.get("municipality"))
+    return _update(
+        provider, actor=actor, expected_version=expected_version, action="provider.updated", **fields
+    )
+
+
+def location_create(*, actor: User, tenant: Tenant, **fields: Any) -> Location:
+    _check_same_tenant(tenant, fields.get("provider"), fields.get("municipality"))
+    return _create(Location, actor=actor, tenant=tenant, action="location.created", **fields)
+
+
+def location_update(*, actor: User, location: Location, expected_version: int, **fields: Any) -> Location:
+    _check_same_tenant(location.tenant, fields.get("provider"), fields.get("municipality"))
+    return _update(
+        location, actor=actor, expected_version=expected_version, action="location.updated", **fields
+    )
+
+
+def municipality_create(*, actor: User, tenant: Tenant, **fields: Any) -> Municipality:
+    return _create(Municipality, actor=actor, tenant=tenant, action="municipality.created", **fields)
+
+
+def municipality_update(
+    *, actor: User, municipality: Municipality, expected_version: int, **fields: Any
+) -> Municipality:
+    return _update(
+        municipality, actor=actor, expected_version=expected_version, action="municipality.updated", **fields
+    )
+
+
+def _check_same_tenant(tenant: Tenant, *related: Any) -> None:
+    for obj in related:
+        if obj is not None and obj.tenant_id != tenant.pk:
+            raise ValidationError(_("A linked record belongs to another tenant."))

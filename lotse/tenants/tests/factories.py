@@ -1,0 +1,67 @@
+"""factory_boy factories for tenants, structure and memberships."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from lotse.tenants.models import (
+    Location,
+    Membership,
+    Municipality,
+    Provider,
+    ProviderKind,
+    Role,
+    Tenant,
+    TenantKind,
+)
+
+
+class TenantFactory(DjangoModelFactory):
+    class Meta:
+        model = Tenant
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Kreis Test {n}")
+    slug = factory.Sequence(lambda n: f"kreis-test-{n}")
+    kind = TenantKind.DISTRICT
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Gemeinde {n}")
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Träger {n}")
+    kind = ProviderKind.MUNICIPALITY
+
+
+class LocationFactory(DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    tenant = factory.SubFactory(TenantFactory)
+    provider = factory.SubFactory(ProviderFactory, tenant=factory.SelfAttribute("..tenant"))
+    name = factory.Sequence(lambda n: f"Anlaufstelle {n}")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory("lotse.accounts.tests.factories.UserFactory")
+    tenant = factory.SubFactory(TenantFactory)
+    role = Role.CASE_MANAGER
+    provider = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.role in (Role.CASE_MANAGER, Role.PROVIDER_LEAD)),
+        yes_declaration=factory.SubFactory(ProviderFactory, tenant=factory.SelfAttribute("..tenant")),
+        no_declaration=None,
+    )

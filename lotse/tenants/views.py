@@ -1,0 +1,437 @@
+"""Tenant administration in the Lotse UI: staff (accounts and roles), providers, locations
+and municipalities. Views are thin: forms validate, services write, selectors read."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lotse.access import policy
+from lotse.access.decorators import tenant_view
+from lotse.access.permissions import Perm
+from lotse.accounts import services as account_services
+from lotse.core.versioning import StaleObjectError
+from lotse.tenants import selectors, services
+from lotse.tenants.forms import (
+    LocationForm,
+    MunicipalityForm,
+    ProviderForm,
+    StaffCreateForm,
+    StaffEditForm,
+    StaffFilterForm,
+)
+from lotse.tenants.models import Membership
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _conflict(
+    request: HttpRequest, form: Any, error: StaleObjectError, versions: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Tell the editor that someone else saved first, and show what is stored now. The form
+    keeps the editor's input and the new version, so saving again is a conscious decision."""
+    who = error.current.updated_by
+    messages.warning(
+        request,
+        _(
+            "%(name)s saved this record while you were editing. Your changes were not saved. "
+            "Compare below and save again if your entries should replace theirs."
+        )
+        % {"name": who.get_full_name() if who else _("Someone")},
+    )
+    form.data = form.data.copy()
+    for field, version in versions.items():
+        form.data[field] = str(version)
+    rows = []
+    for name, (mine, theirs) in error.changed.items():
+        label = form.fields[name].label if name in form.fields else name
+        rows.append(
+            {
+                "label": label,
+                "mine": mine if mine not in (None, "") else "–",
+                "theirs": theirs if theirs not in (None, "") else "–",
+            }
+        )
+    return rows
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@tenant_view(Perm.STAFF_VIEW)
+@require_GET
+def staff_list(request: HttpRequest, tenant: str) -> HttpResponse:
+    ctx = request.access  # type: ignore[attr-defined]
+    form = StaffFilterForm(request.GET or None, tenant=ctx.tenant, providers=selectors.provider_list(ctx))
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "role": data["role"],
+            "provider_id": data["provider"].pk if data["provider"] else None,
+            "status": data["status"] or "active",
+        }
+    page = Paginator(selectors.staff_list(ctx, **filters), 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "can_manage": ctx.has(Perm.STAFF_MANAGE)}
+    template = "tenants/partials/staff_results.html" if request.htmx else "tenants/staff_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@tenant_view(Perm.STAFF_MANAGE)
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest, tenant: str) -> HttpResponse:
+    ctx = request.access  # type: ignore[attr-defined]
+    form = StaffCreateForm(_data(request), tenant=ctx.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, password = services.staff_create(
+                actor=request.user, tenant=ctx.tenant, **form.cleaned_data
+            )  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(
+                request,
+                "tenants/staff_password.html",
+                {"membership": membership, "password": password, "created": True},
+            )
+    return render(request, "tenants/staff_form.html", {"form": form, "creating": True})
+
+
+@tenant_view(Perm.STAFF_VIEW)
+@require_GET
+def staff_detail(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
+    ctx = request.access  # type: ignore[attr-defined]
+    membership = selectors.membership_get(ctx, pk)
+    context = {
+        "membership": membership,
+        "account": membership.user,
+        "has_authenticator": membership.user.totp_device_confirmed(),
+        "can_manage_membership": policy.can_manage_membership(ctx, membership),
+        "can_manage_account": policy.can_manage_account(ctx, membership.user),
+    }
+    return render(request, "tenants/staff_detail.html", context)
+
+
+@tenant_view(Perm.STAFF_MANAGE)
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
+    ctx = request.access  # type: ignore[attr-defined]
+    membership = selectors.membership_get(ctx, pk)
+    if not policy.can_manage_membership(ctx, membership):
+        raise PermissionDenied
+    user = membership.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": membership.role,
+        "provider": membership.provider,
+        "version": membership.version,
+        "user_version": user.version,
+    }
+    form = StaffEditForm(_data(request), initial=initial, tenant=ctx.tenant)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.staff_update(
+                actor=request.user,  # type: ignore[arg-type]
+                membership=membership,
+                expected_version=data["version"],
+                user_version=data["user_version"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                role=data["role"],
+                provider=data["provider"],
+            )
+        except StaleObjectError as exc:
+            fresh = selectors.membership_get(ctx, pk)
+            conflict = _conflict(
+                request, form, exc, {"version": fresh.version, "user_version": fresh.user.version}
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("tenants:staff_detail", tenant=tenant, pk=pk)
+    return render(
+        request, "tenants/staff_form.html", {"form": form, "membership": membership, "conflict": conflict}
+    )
+
+
+StaffAction = Callable[[HttpRequest, Any, Membership], HttpResponse]
+
+
+def _staff_action(
+    *, account_level: bool, title: Any, question: Any, button: Any
+) -> Callable[[StaffAction], Callable[..., HttpResponse]]:
+    """GET shows a confirmation page; POST performs the action. Works without JavaScript."""
+
+    def decorate(perform: StaffAction) -> Callable[..., HttpResponse]:
+        @tenant_view(Perm.STAFF_MANAGE)
+        @require_http_methods(["GET", "POST"])
+        def view(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
+            ctx = request.access  # type: ignore[attr-defined]
+            membership = selectors.membership_get(ctx, pk)
+            allowed = (
+                policy.can_manage_account(ctx, membership.user)
+                if account_level
+                else policy.can_manage_membership(ctx, membership)
+            )
+            if not allowed:
+                raise PermissionDenied
+            if request.method == "POST":
+                return perform(request, ctx, membership)
+            context = {"membership": membership, "title": title, "question": question, "button": button}
+            return render(request, "tenants/staff_confirm.html", context)
+
+        view.__name__ = perform.__name__
+        view.__doc__ = perform.__doc__
+        return view
+
+    return decorate
+
+
+@_staff_action(
+    account_level=True,
+    title=gettext_lazy("Reset password"),
+    question=gettext_lazy("The account gets a new temporary password and all its sessions end."),
+    button=gettext_lazy("Reset password"),
+)
+def staff_password_reset(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    password = account_services.account_password_reset(
+        actor=request.user, tenant=ctx.tenant, user=membership.user
+    )  # type: ignore[arg-type]
+    return render(request, "tenants/staff_password.html", {"membership": membership, "password": password})
+
+
+@_staff_action(
+    account_level=True,
+    title=gettext_lazy("Reset authenticator"),
+    question=gettext_lazy(
+        "The person must set up the authenticator app again at the next sign-in. All sessions end."
+    ),
+    button=gettext_lazy("Reset authenticator"),
+)
+def staff_totp_reset(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    account_services.account_totp_reset(actor=request.user, tenant=ctx.tenant, user=membership.user)  # type: ignore[arg-type]
+    messages.success(request, _("The authenticator was reset."))
+    return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
+
+
+@_staff_action(
+    account_level=True,
+    title=gettext_lazy("Deactivate account"),
+    question=gettext_lazy("The person can no longer sign in anywhere; all sessions end at once."),
+    button=gettext_lazy("Deactivate account"),
+)
+def staff_deactivate(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    account_services.account_set_active(
+        actor=request.user, tenant=ctx.tenant, user=membership.user, active=False
+    )  # type: ignore[arg-type]
+    messages.success(request, _("The account was deactivated."))
+    return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
+
+
+@_staff_action(
+    account_level=True,
+    title=gettext_lazy("Reactivate account"),
+    question=gettext_lazy("The person can sign in again with the current password."),
+    button=gettext_lazy("Reactivate account"),
+)
+def staff_reactivate(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    account_services.account_set_active(
+        actor=request.user, tenant=ctx.tenant, user=membership.user, active=True
+    )  # type: ignore[arg-type]
+    messages.success(request, _("The account was reactivated."))
+    return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
+
+
+@_staff_action(
+    account_level=False,
+    title=gettext_lazy("End membership"),
+    question=gettext_lazy(
+        "The person loses access to this tenant at once. The account stays for other tenants."
+    ),
+    button=gettext_lazy("End membership"),
+)
+def staff_membership_end(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    services.membership_set_active(actor=request.user, membership=membership, active=False)  # type: ignore[arg-type]
+    messages.success(request, _("The membership was ended."))
+    return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
+
+
+@_staff_action(
+    account_level=False,
+    title=gettext_lazy("Restore membership"),
+    question=gettext_lazy("The person gets access to this tenant again with the same role."),
+    button=gettext_lazy("Restore membership"),
+)
+def staff_membership_restore(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    services.membership_set_active(actor=request.user, membership=membership, active=True)  # type: ignore[arg-type]
+    messages.success(request, _("The membership was restored."))
+    return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
+
+
+# --- Providers, locations, municipalities -------------------------------------------------------
+
+
+def _structure_list(request: HttpRequest, template: str, items: Any) -> HttpResponse:
+    ctx = request.access  # type: ignore[attr-defined]
+    return render(request, template, {"items": items, "can_manage": ctx.has(Perm.STRUCTURE_MANAGE)})
+
+
+def _structure_form(
+    request: HttpRequest,
+    *,
+    form_class: type,
+    obj: models.Model | None,
+    save: Callable[..., Any],
+    list_url: str,
+    title: str,
+) -> HttpResponse:
+    """Create (``obj`` is None) or edit a provider, location or municipality. ``save`` is
+    called with the actor, the tenant, the version the editor loaded and the field values."""
+    ctx = request.access  # type: ignore[attr-defined]
+    instance = copy.copy(obj) if obj is not None else None
+    initial = {"version": obj.version} if obj is not None else None  # type: ignore[attr-defined]
+    form = form_class(_data(request), instance=instance, initial=initial, tenant=ctx.tenant)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            save(
+                actor=request.user, tenant=ctx.tenant, version=form.cleaned_data.get("version") or 0, **fields
+            )
+        except StaleObjectError as exc:
+            conflict = _conflict(request, form, exc, {"version": exc.current.version})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(list_url, tenant=ctx.tenant.slug)
+    context = {"form": form, "object": obj, "conflict": conflict, "title": title, "list_url": list_url}
+    return render(request, "tenants/structure_form.html", context)
+
+
+@tenant_view(Perm.STRUCTURE_VIEW)
+@require_GET
+def provider_list(request: HttpRequest, tenant: str) -> HttpResponse:
+    return _structure_list(request, "tenants/provider_list.html", selectors.provider_list(request.access))  # type: ignore[attr-defined]
+
+
+@tenant_view(Perm.STRUCTURE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def provider_create(request: HttpRequest, tenant: str) -> HttpResponse:
+    return _structure_form(
+        request,
+        form_class=ProviderForm,
+        obj=None,
+        save=lambda version, **f: services.provider_create(**f),
+        list_url="tenants:provider_list",
+        title=_("New provider"),
+    )
+
+
+@tenant_view(Perm.STRUCTURE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def provider_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
+    obj = selectors.provider_get(request.access, pk)  # type: ignore[attr-defined]
+    return _structure_form(
+        request,
+        form_class=ProviderForm,
+        obj=obj,
+        save=lambda actor, tenant, version, **f: services.provider_update(
+            actor=actor, provider=obj, expected_version=version, **f
+        ),
+        list_url="tenants:provider_list",
+        title=_("Edit provider"),
+    )
+
+
+@tenant_view(Perm.STRUCTURE_VIEW)
+@require_GET
+def location_list(request: HttpRequest, tenant: str) -> HttpResponse:
+    return _structure_list(request, "tenants/location_list.html", selectors.location_list(request.access))  # type: ignore[attr-defined]
+
+
+@tenant_view(Perm.STRUCTURE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def location_create(request: HttpRequest, tenant: str) -> HttpResponse:
+    return _structure_form(
+        request,
+        form_class=LocationForm,
+        obj=None,
+        save=lambda version, **f: services.location_create(**f),
+        list_url="tenants:location_list",
+        title=_("New location"),
+    )
+
+
+@tenant_view(Perm.STRUCTURE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def location_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
+    obj = selectors.location_get(request.access, pk)  # type: ignore[attr-defined]
+    return _structure_form(
+        request,
+        form_class=LocationForm,
+        obj=obj,
+        save=lambda actor, tenant, version, **f: services.location_update(
+            actor=actor, location=obj, expected_version=version, **f
+        ),
+        list_url="tenants:location_list",
+        title=_("Edit location"),
+    )
+
+
+@tenant_view(Perm.STRUCTURE_VIEW)
+@require_GET
+def municipality_list(request: HttpRequest, tenant: str) -> HttpResponse:
+    return _structure_list(
+        request, "tenants/municipality_list.html", selectors.municipality_list(request.access)
+    )  # type: ignore[attr-defined]
+
+
+@tenant_view(Perm.STRUCTURE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def municipality_create(request: HttpRequest, tenant: str) -> HttpResponse:
+    return _structure_form(
+        request,
+        form_class=MunicipalityForm,
+        obj=None,
+        save=lambda version, **f: services.municipality_create(**f),
+        list_url="tenants:municipality_list",
+        title=_("New municipality"),
+    )
+
+
+@tenant_view(Perm.STRUCTURE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def municipality_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
+    obj = selectors.municipality_get(request.access, pk)  # type: ignore[attr-defined]
+    return _structure_form(
+        request,
+        form_class=MunicipalityForm,
+        obj=obj,
+        save=lambda actor, tenant, version, **f: services.municipality_update(
+            actor=actor, municipality=obj, expected_version=version, **f
+        ),
+        list_url="tenants:municipality_list",
+        title=_("Edit municipality"),
+    )

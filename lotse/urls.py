@@ -1,0 +1,24 @@
+"""URL configuration. Every view carries an access declaration (lotse.access.decorators);
+tenant pages live under ``/<tenant-slug>/`` and are resolved against the user's membership."""
+
+from django.urls import include, path
+
+from lotse.core.views import healthz
+from lotse.ui.views import language_switch
+
+handler403 = "lotse.ui.views.error_403"
+handler404 = "lotse.ui.views.error_404"
+handler500 = "django.views.defaults.server_error"
+
+tenant_patterns = [
+    path("", include("lotse.tenants.urls")),
+    path("audit/", include("lotse.audit.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", language_switch, name="set_language"),
+    path("accounts/", include("lotse.accounts.urls")),
+    path("", include("lotse.ui.urls")),
+    path("<slug:tenant>/", include(tenant_patterns)),
+]
