@@ -55,17 +55,13 @@ def _tenant_world(name: str, slug: str, prefix: str) -> TenantWorld:
     municipality = MunicipalityFactory(tenant=tenant, name=f"{name} Stadt")
     provider = ProviderFactory(tenant=tenant, name=f"{name} Träger A", municipality=municipality)
     other = ProviderFactory(tenant=tenant, name=f"{name} Träger B")
-    location = LocationFactory(
-        tenant=tenant, provider=provider, municipality=municipality, name=f"{name} Anlaufstelle"
-    )
+    location = LocationFactory(tenant=tenant, provider=provider, municipality=municipality, name=f"{name} Anlaufstelle")
     world = TenantWorld(tenant, provider, other, municipality, location)
     for role in TENANT_ROLES:
         user = UserFactory(username=f"{prefix}-{role}")
         provider_for_role = provider if role in (Role.CASE_MANAGER, Role.PROVIDER_LEAD) else None
         world.users[role] = user
-        world.memberships[role] = MembershipFactory(
-            user=user, tenant=tenant, role=role, provider=provider_for_role
-        )
+        world.memberships[role] = MembershipFactory(user=user, tenant=tenant, role=role, provider=provider_for_role)
     return world
 
 
@@ -119,7 +115,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if skipped:
         if reporter:
-            reporter.write_line(
-                f"LOTSE_FORBID_SKIPS=1: {skipped} test(s) skipped – failing the run.", red=True
-            )
+            reporter.write_line(f"LOTSE_FORBID_SKIPS=1: {skipped} test(s) skipped – failing the run.", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from lotse.tenants.models import Membership, Tenant
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AccessContext:
     user: Any
     tenant: Tenant | None = None
@@ -32,3 +32,11 @@ class AccessContext:
 
     def has(self, perm: Perm) -> bool:
         return self.membership is not None and role_has(self.membership.role, perm)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantAccessContext(AccessContext):
+    """The context of a tenant page: tenant and membership are always present."""
+
+    tenant: Tenant
+    membership: Membership

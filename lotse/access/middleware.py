@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from lotse.access.context import AccessContext
+from lotse.access.context import AccessContext, TenantAccessContext
 from lotse.access.decorators import AccessRule
 from lotse.tenants.models import Membership
 
@@ -66,7 +66,7 @@ class AccessMiddleware:
         )
         if membership is None:
             raise PermissionDenied("No membership in this tenant.")
-        context = AccessContext(user=user, tenant=membership.tenant, membership=membership)
+        context = TenantAccessContext(user=user, tenant=membership.tenant, membership=membership)
         request.access = context  # type: ignore[attr-defined]
         missing = [perm for perm in rule.perms if not context.has(perm)]
         if missing:

@@ -20,7 +20,7 @@ def memberships_scope(ctx: AccessContext) -> QuerySet[Membership]:
         return Membership.objects.none()
     qs = Membership.objects.filter(tenant=ctx.tenant)
     if ctx.role == Role.PROVIDER_LEAD:
-        return qs.filter(provider_id=ctx.provider_id)
+        return qs.filter(provider_id=ctx.provider_id) if ctx.provider_id else qs.none()
     return qs
 
 
@@ -104,9 +104,7 @@ def can_manage_account(ctx: AccessContext, user: Any) -> bool:
             "tenant_id", flat=True
         )
     )
-    user_tenants = set(
-        Membership.objects.filter(user=user, is_active=True).values_list("tenant_id", flat=True)
-    )
+    user_tenants = set(Membership.objects.filter(user=user, is_active=True).values_list("tenant_id", flat=True))
     if not Membership.objects.filter(user=user, tenant=ctx.tenant).exists():
         return False
     return user_tenants <= admin_tenants

@@ -27,9 +27,7 @@ class CodeForm(KernFormMixin, forms.Form):
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
         error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
         help_text=_("The code changes every 30 seconds."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "7"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "7"}),
     )
 
 

@@ -36,9 +36,7 @@ def _window_start():  # type: ignore[no-untyped-def]
 def _count(kind: str, value: str | None) -> int:
     if not value:
         return 0
-    return LoginFailure.objects.filter(
-        kind=kind, key_hash=_hash(kind, value), created_at__gte=_window_start()
-    ).count()
+    return LoginFailure.objects.filter(kind=kind, key_hash=_hash(kind, value), created_at__gte=_window_start()).count()
 
 
 def lock_state(*, username: str | None, address: str | None) -> LockState:
@@ -62,9 +60,7 @@ def record_failure(*, username: str | None, address: str | None) -> LockState:
 def clear_account(username: str) -> None:
     """After a successful sign-in the account's count starts again; the address count stays,
     so that an attacker cannot reset it with an account of their own."""
-    LoginFailure.objects.filter(
-        kind=FailureKind.ACCOUNT, key_hash=_hash(FailureKind.ACCOUNT, username)
-    ).delete()
+    LoginFailure.objects.filter(kind=FailureKind.ACCOUNT, key_hash=_hash(FailureKind.ACCOUNT, username)).delete()
 
 
 def purge_expired() -> int:

@@ -40,6 +40,6 @@ class SessionLimitMiddleware:
                     response["HX-Redirect"] = url
                     return response
                 return HttpResponseRedirect(url)
-            if now - seen_at >= SEEN_RESOLUTION_SECONDS:
+            if seen_at is not None and now - seen_at >= SEEN_RESOLUTION_SECONDS:
                 request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)

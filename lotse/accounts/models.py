@@ -37,9 +37,7 @@ class User(AbstractBaseUser, VersionedModel):
     """A member of staff. Clients never have accounts. Lotse has no superuser: tenants are
     created on the command line and everything else is done by a tenant's administrators."""
 
-    username = models.CharField(
-        _("username"), max_length=150, unique=True, validators=[UnicodeUsernameValidator()]
-    )
+    username = models.CharField(_("username"), max_length=150, unique=True, validators=[UnicodeUsernameValidator()])
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)

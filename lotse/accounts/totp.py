@@ -37,9 +37,7 @@ def secret_of(device: TotpDevice) -> str:
 
 
 def provisioning_uri(device: TotpDevice) -> str:
-    return pyotp.TOTP(secret_of(device)).provisioning_uri(
-        name=device.user.username, issuer_name=settings.TOTP_ISSUER
-    )
+    return pyotp.TOTP(secret_of(device)).provisioning_uri(name=device.user.username, issuer_name=settings.TOTP_ISSUER)
 
 
 def qr_svg(uri: str) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lotse.access.decorators import authenticated, public
+from lotse.access.http import LotseRequest
 from lotse.accounts import services, totp
 from lotse.accounts.forms import CodeForm, LoginForm, PasswordChangeForm
 from lotse.accounts.models import User
@@ -137,13 +138,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @authenticated(allow_pending_password=True)
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
-def password_change_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def password_change_view(request: LotseRequest) -> HttpResponse:
+    user = request.user
     form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.password_change(request, user=user, new_password=form.cleaned_data["new_password1"])
         messages.success(request, _("Your password was changed. Other sessions were signed out."))
         return redirect("ui:home")
-    return render(
-        request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password}
-    )
+    return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})

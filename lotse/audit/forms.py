@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lotse.audit.actions import ACTIONS
-from lotse.ui.forms import KernFormMixin
+from lotse.ui.forms import KernFormMixin, choice_field
 
 
 class EventFilterForm(KernFormMixin, forms.Form):
@@ -14,25 +14,21 @@ class EventFilterForm(KernFormMixin, forms.Form):
     actor = forms.CharField(label=_("Person acting"), required=False, max_length=100)
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object number"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         groups = sorted({code.split(".")[0] for code in ACTIONS})
-        self.fields["action"].choices = (
+        choice_field(self, "action").choices = (
             [("", _("all actions"))]
             + [(g, _("all of “%(group)s”") % {"group": g}) for g in groups]
             + sorted(((code, str(label)) for code, label in ACTIONS.items()), key=lambda c: c[1])
         )
-        self.fields["object_type"].choices = [("", _("all types"))] + [(t, t) for t in object_types]
+        choice_field(self, "object_type").choices = [("", _("all types")), *((t, t) for t in object_types)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date lies before the start date."))
         return data

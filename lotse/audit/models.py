@@ -42,9 +42,7 @@ class AuditEvent(models.Model):
         related_name="+",
         editable=False,
     )
-    tenant = models.ForeignKey(
-        "tenants.Tenant", null=True, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    tenant = models.ForeignKey("tenants.Tenant", null=True, on_delete=models.PROTECT, related_name="+", editable=False)
     action = models.CharField(_("action"), max_length=64, editable=False)
     object_type = models.CharField(_("object type"), max_length=64, blank=True, editable=False)
     object_id = models.CharField(_("object"), max_length=64, blank=True, editable=False)

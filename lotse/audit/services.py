@@ -77,22 +77,22 @@ def audit_record(
     with transaction.atomic():
         head = _lock_head(key)
         seq = head.last_seq + 1
-        created_at = timezone.now()
-        fields = {
-            "chain": key,
-            "seq": seq,
-            "created_at": created_at,
-            "actor_id": actor_id,
-            "tenant_id": tenant_id,
-            "action": action,
-            "object_type": str(object_type),
-            "object_id": str(object_id),
-            "address": _ADDRESS_FIELD.get_prep_value(meta.address) if meta else None,
-            "request_id": meta.request_id if meta else "",
-            "details": clean_details,
-            "prev_hash": head.last_hash,
-        }
-        digest = hashing.digest(hashing.canonical(**fields))
-        event = AuditEvent.objects.create(hash=digest, **fields)
+        event = AuditEvent(
+            chain=key,
+            seq=seq,
+            created_at=timezone.now(),
+            actor_id=actor_id,
+            tenant_id=tenant_id,
+            action=action,
+            object_type=str(object_type),
+            object_id=str(object_id),
+            address=_ADDRESS_FIELD.get_prep_value(meta.address) if meta else None,
+            request_id=meta.request_id if meta else "",
+            details=clean_details,
+            prev_hash=head.last_hash,
+        )
+        digest = hashing.event_hash(event)
+        event.hash = digest
+        event.save(force_insert=True)
         AuditChain.objects.filter(key=key).update(last_seq=seq, last_hash=digest)
     return event

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lotse.access.decorators import tenant_view
+from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
 from lotse.audit import selectors
 from lotse.audit.actions import label
@@ -22,8 +23,8 @@ from lotse.audit.verify import verify_chain
 
 @tenant_view(Perm.AUDIT_VIEW)
 @require_GET
-def event_list(request: HttpRequest, tenant: str) -> HttpResponse:
-    ctx = request.access  # type: ignore[attr-defined]
+def event_list(request: TenantRequest, tenant: str) -> HttpResponse:
+    ctx = request.access
     form = EventFilterForm(request.GET or None, object_types=selectors.object_types(ctx))
     filters = {}
     if form.is_valid():
@@ -37,18 +38,17 @@ def event_list(request: HttpRequest, tenant: str) -> HttpResponse:
             "date_to": data["date_to"],
         }
     page = Paginator(selectors.event_list(ctx, **filters), 50).get_page(request.GET.get("page"))
-    for event in page:
-        event.action_label = label(event.action)  # type: ignore[attr-defined]
-    context = {"form": form, "page": page}
-    template = "audit/partials/event_results.html" if request.htmx else "audit/event_list.html"  # type: ignore[attr-defined]
+    rows = [(event, label(event.action)) for event in page]
+    context = {"form": form, "page": page, "rows": rows}
+    template = "audit/partials/event_results.html" if request.htmx else "audit/event_list.html"
     return render(request, template, context)
 
 
 @tenant_view(Perm.AUDIT_VIEW)
 @require_POST
-def verify(request: HttpRequest, tenant: str) -> HttpResponse:
+def verify(request: TenantRequest, tenant: str) -> HttpResponse:
     """Check the integrity of this tenant's chain and of the platform chain."""
-    ctx = request.access  # type: ignore[attr-defined]
+    ctx = request.access
     reports = [verify_chain(tenant_chain(ctx.tenant.pk)), verify_chain(PLATFORM_CHAIN)]
     ok = all(r.ok for r in reports)
     with transaction.atomic():

@@ -62,8 +62,7 @@ class SecurityHeadersMiddleware:
     that is not a static asset: any page may show personal data, so none may be cached."""
 
     PERMISSIONS_POLICY = (
-        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-        "microphone=(), payment=(), usb=()"
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
     )
 
     def __init__(self, get_response: Handler):

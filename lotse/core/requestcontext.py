@@ -17,9 +17,7 @@ class RequestMeta:
     request_id: str
 
 
-_current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar(
-    "lotse_request_meta", default=None
-)
+_current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar("lotse_request_meta", default=None)
 
 
 def client_address(request: HttpRequest) -> str | None:

@@ -54,9 +54,7 @@ def save_versioned(instance: M, *, expected_version: int, changes: Mapping[str, 
     if updated != 1:
         current = model._default_manager.get(pk=instance.pk)
         conflicts = {
-            name: (value, getattr(current, name))
-            for name, value in changes.items()
-            if getattr(current, name) != value
+            name: (value, getattr(current, name)) for name, value in changes.items() if getattr(current, name) != value
         }
         raise StaleObjectError(current, conflicts)
     instance.refresh_from_db()

@@ -5,6 +5,7 @@ decide what is required and what the fallbacks are."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -85,10 +86,10 @@ TEMPLATES = [
 FORM_RENDERER = "lotse.ui.forms.KernFormRenderer"
 
 
-def database_config(url: str) -> dict:
+def database_config(url: str) -> dict[str, Any]:
     """Parse a database URL; SQLite gets WAL, a busy timeout and IMMEDIATE transactions so
     that concurrent writers queue instead of failing, PostgreSQL gets persistent connections."""
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",

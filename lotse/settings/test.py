@@ -22,3 +22,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOG_FORMAT = "json"
+LOGGING["loggers"]["lotse.request"] = {"level": "WARNING"}  # type: ignore[index]  # noqa: F405

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lotse.tenants.models import (
+    PROVIDER_ROLES,
     STATE_ROLES,
     Location,
     Municipality,
@@ -14,7 +15,7 @@ from lotse.tenants.models import (
     Tenant,
     TenantKind,
 )
-from lotse.ui.forms import KernFormMixin, VersionField
+from lotse.ui.forms import KernFormMixin, VersionField, choice_field, model_choice_field
 
 
 def role_choices(tenant: Tenant) -> list[tuple[str, str]]:
@@ -35,9 +36,10 @@ class StaffFilterForm(KernFormMixin, forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, providers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("all roles")), *role_choices(tenant)]
-        self.fields["provider"].queryset = providers
-        self.fields["provider"].empty_label = _("all providers")
+        choice_field(self, "role").choices = [("", _("all roles")), *role_choices(tenant)]
+        provider = model_choice_field(self, "provider")
+        provider.queryset = providers
+        provider.empty_label = _("all providers")
 
 
 class StaffBaseForm(KernFormMixin, forms.Form):
@@ -55,14 +57,12 @@ class StaffBaseForm(KernFormMixin, forms.Form):
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tenant = tenant
-        self.fields["role"].choices = [("", "–"), *role_choices(tenant)]
-        self.fields["provider"].queryset = Provider.objects.filter(tenant=tenant, is_active=True)
+        choice_field(self, "role").choices = [("", "–"), *role_choices(tenant)]
+        model_choice_field(self, "provider").queryset = Provider.objects.filter(tenant=tenant, is_active=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        from lotse.tenants.models import PROVIDER_ROLES
-
-        if data.get("role") in PROVIDER_ROLES and not data.get("provider"):
+        data = super().clean() or {}
+        if data.get("role", "") in PROVIDER_ROLES and not data.get("provider"):
             self.add_error("provider", _("This role needs a provider."))
         return data
 
@@ -93,7 +93,7 @@ class ProviderForm(KernFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tenant = tenant
-        self.fields["municipality"].queryset = Municipality.objects.filter(tenant=tenant)
+        model_choice_field(self, "municipality").queryset = Municipality.objects.filter(tenant=tenant)
 
     def clean_name(self) -> str:
         return _unique_name(self, Provider)
@@ -109,8 +109,8 @@ class LocationForm(KernFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tenant = tenant
-        self.fields["provider"].queryset = Provider.objects.filter(tenant=tenant)
-        self.fields["municipality"].queryset = Municipality.objects.filter(tenant=tenant)
+        model_choice_field(self, "provider").queryset = Provider.objects.filter(tenant=tenant)
+        model_choice_field(self, "municipality").queryset = Municipality.objects.filter(tenant=tenant)
 
     def clean_name(self) -> str:
         return _unique_name(self, Location)
@@ -132,10 +132,12 @@ class MunicipalityForm(KernFormMixin, forms.ModelForm):
 
 
 def _unique_name(form: Any, model: type) -> str:
+    """Names are unique per tenant regardless of case (compared in Python: SQLite's case-folding
+    covers ASCII only, and a tenant has at most a few hundred such records)."""
     name = form.cleaned_data["name"].strip()
-    clash = model.objects.filter(tenant=form.tenant, name__iexact=name)  # type: ignore[attr-defined]
+    others = model.objects.filter(tenant=form.tenant)  # type: ignore[attr-defined]
     if form.instance.pk:
-        clash = clash.exclude(pk=form.instance.pk)
-    if clash.exists():
+        others = others.exclude(pk=form.instance.pk)
+    if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
         raise forms.ValidationError(_("This name is already used in this tenant."))
     return name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -29,9 +31,7 @@ def staff_list(
         qs = qs.filter(provider_id=provider_id)
     for word in query.split()[:4]:
         qs = qs.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
-            | Q(user__username__icontains=word)
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word) | Q(user__username__icontains=word)
         )
     return qs.order_by("user__last_name", "user__first_name")
 
@@ -113,9 +113,7 @@ def state_overview(ctx: AccessContext) -> list[dict[str, object]]:
     rows = (
         policy.aggregate_tenants_scope(ctx)
         .annotate(
-            municipality_count=Count(
-                "municipalities", filter=Q(municipalities__is_active=True), distinct=True
-            ),
+            municipality_count=Count("municipalities", filter=Q(municipalities__is_active=True), distinct=True),
             provider_count=Count("providers", filter=Q(providers__is_active=True), distinct=True),
             case_manager_count=Count(
                 "memberships",
@@ -151,7 +149,7 @@ def staff_without_authenticator(ctx: AccessContext) -> int:
     )
 
 
-def own_workplace(ctx: AccessContext) -> dict[str, object]:
+def own_workplace(ctx: AccessContext) -> dict[str, Any]:
     colleagues = policy.own_provider_memberships(ctx).filter(
         role=Role.CASE_MANAGER, is_active=True, user__is_active=True
     )

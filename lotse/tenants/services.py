@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,9 +75,7 @@ def staff_create(
         last_name=last_name,
         email=email,
     )
-    membership = Membership.objects.create(
-        user=user, tenant=tenant, role=role, provider=provider, updated_by=actor
-    )
+    membership = Membership.objects.create(user=user, tenant=tenant, role=role, provider=provider, updated_by=actor)
     audit_record(
         action="membership.created",
         actor=actor,
@@ -154,10 +153,10 @@ def membership_set_active(*, actor: User, membership: Membership, active: bool) 
 _NAME_TAKEN = _("This name is already used in this tenant.")
 
 
-def _create(model: type, *, actor: User, tenant: Tenant, action: str, **fields: Any) -> Any:
+def _create(model: type[Model], *, actor: User, tenant: Tenant, action: str, **fields: Any) -> Any:
     try:
         with transaction.atomic():
-            obj = model.objects.create(tenant=tenant, updated_by=actor, **fields)
+            obj = model._default_manager.create(tenant=tenant, updated_by=actor, **fields)
             audit_record(action=action, actor=actor, tenant=tenant, obj=obj)
     except IntegrityError as exc:  # a concurrent create took the name
         raise ValidationError(_NAME_TAKEN) from exc
@@ -182,9 +181,7 @@ def provider_create(*, actor: User, tenant: Tenant, **fields: Any) -> Provider:
 
 def provider_update(*, actor: User, provider: Provider, expected_version: int, **fields: Any) -> Provider:
     _check_same_tenant(provider.tenant, fields.get("municipality"))
-    return _update(
-        provider, actor=actor, expected_version=expected_version, action="provider.updated", **fields
-    )
+    return _update(provider, actor=actor, expected_version=expected_version, action="provider.updated", **fields)
 
 
 def location_create(*, actor: User, tenant: Tenant, **fields: Any) -> Location:
@@ -194,9 +191,7 @@ def location_create(*, actor: User, tenant: Tenant, **fields: Any) -> Location:
 
 def location_update(*, actor: User, location: Location, expected_version: int, **fields: Any) -> Location:
     _check_same_tenant(location.tenant, fields.get("provider"), fields.get("municipality"))
-    return _update(
-        location, actor=actor, expected_version=expected_version, action="location.updated", **fields
-    )
+    return _update(location, actor=actor, expected_version=expected_version, action="location.updated", **fields)
 
 
 def municipality_create(*, actor: User, tenant: Tenant, **fields: Any) -> Municipality:

@@ -10,8 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lotse.access import policy
 from lotse.access.decorators import tenant_view
+from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
 from lotse.accounts import services as account_services
-from lotse.core.versioning import StaleObjectError
+from lotse.core.versioning import StaleObjectError, VersionedModel
 from lotse.tenants import selectors, services
 from lotse.tenants.forms import (
     LocationForm,
@@ -34,12 +34,12 @@ from lotse.tenants.forms import (
 from lotse.tenants.models import Membership
 
 
-def _data(request: HttpRequest) -> Any:
+def _data(request: TenantRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
 def _conflict(
-    request: HttpRequest, form: Any, error: StaleObjectError, versions: dict[str, int]
+    request: TenantRequest, form: Any, error: StaleObjectError, versions: dict[str, int]
 ) -> list[dict[str, Any]]:
     """Tell the editor that someone else saved first, and show what is stored now. The form
     keeps the editor's input and the new version, so saving again is a conscious decision."""
@@ -73,8 +73,8 @@ def _conflict(
 
 @tenant_view(Perm.STAFF_VIEW)
 @require_GET
-def staff_list(request: HttpRequest, tenant: str) -> HttpResponse:
-    ctx = request.access  # type: ignore[attr-defined]
+def staff_list(request: TenantRequest, tenant: str) -> HttpResponse:
+    ctx = request.access
     form = StaffFilterForm(request.GET or None, tenant=ctx.tenant, providers=selectors.provider_list(ctx))
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -87,20 +87,18 @@ def staff_list(request: HttpRequest, tenant: str) -> HttpResponse:
         }
     page = Paginator(selectors.staff_list(ctx, **filters), 50).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "can_manage": ctx.has(Perm.STAFF_MANAGE)}
-    template = "tenants/partials/staff_results.html" if request.htmx else "tenants/staff_list.html"  # type: ignore[attr-defined]
+    template = "tenants/partials/staff_results.html" if request.htmx else "tenants/staff_list.html"
     return render(request, template, context)
 
 
 @tenant_view(Perm.STAFF_MANAGE)
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest, tenant: str) -> HttpResponse:
-    ctx = request.access  # type: ignore[attr-defined]
+def staff_create(request: TenantRequest, tenant: str) -> HttpResponse:
+    ctx = request.access
     form = StaffCreateForm(_data(request), tenant=ctx.tenant)
     if request.method == "POST" and form.is_valid():
         try:
-            membership, password = services.staff_create(
-                actor=request.user, tenant=ctx.tenant, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            membership, password = services.staff_create(actor=request.user, tenant=ctx.tenant, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -114,8 +112,8 @@ def staff_create(request: HttpRequest, tenant: str) -> HttpResponse:
 
 @tenant_view(Perm.STAFF_VIEW)
 @require_GET
-def staff_detail(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
-    ctx = request.access  # type: ignore[attr-defined]
+def staff_detail(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
+    ctx = request.access
     membership = selectors.membership_get(ctx, pk)
     context = {
         "membership": membership,
@@ -129,8 +127,8 @@ def staff_detail(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
 
 @tenant_view(Perm.STAFF_MANAGE)
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
-    ctx = request.access  # type: ignore[attr-defined]
+def staff_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
+    ctx = request.access
     membership = selectors.membership_get(ctx, pk)
     if not policy.can_manage_membership(ctx, membership):
         raise PermissionDenied
@@ -150,7 +148,7 @@ def staff_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.staff_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 membership=membership,
                 expected_version=data["version"],
                 user_version=data["user_version"],
@@ -162,20 +160,16 @@ def staff_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
             )
         except StaleObjectError as exc:
             fresh = selectors.membership_get(ctx, pk)
-            conflict = _conflict(
-                request, form, exc, {"version": fresh.version, "user_version": fresh.user.version}
-            )
+            conflict = _conflict(request, form, exc, {"version": fresh.version, "user_version": fresh.user.version})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("tenants:staff_detail", tenant=tenant, pk=pk)
-    return render(
-        request, "tenants/staff_form.html", {"form": form, "membership": membership, "conflict": conflict}
-    )
+    return render(request, "tenants/staff_form.html", {"form": form, "membership": membership, "conflict": conflict})
 
 
-StaffAction = Callable[[HttpRequest, Any, Membership], HttpResponse]
+StaffAction = Callable[[TenantRequest, Any, Membership], HttpResponse]
 
 
 def _staff_action(
@@ -186,8 +180,8 @@ def _staff_action(
     def decorate(perform: StaffAction) -> Callable[..., HttpResponse]:
         @tenant_view(Perm.STAFF_MANAGE)
         @require_http_methods(["GET", "POST"])
-        def view(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
-            ctx = request.access  # type: ignore[attr-defined]
+        def view(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
+            ctx = request.access
             membership = selectors.membership_get(ctx, pk)
             allowed = (
                 policy.can_manage_account(ctx, membership.user)
@@ -214,23 +208,19 @@ def _staff_action(
     question=gettext_lazy("The account gets a new temporary password and all its sessions end."),
     button=gettext_lazy("Reset password"),
 )
-def staff_password_reset(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    password = account_services.account_password_reset(
-        actor=request.user, tenant=ctx.tenant, user=membership.user
-    )  # type: ignore[arg-type]
+def staff_password_reset(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    password = account_services.account_password_reset(actor=request.user, tenant=ctx.tenant, user=membership.user)
     return render(request, "tenants/staff_password.html", {"membership": membership, "password": password})
 
 
 @_staff_action(
     account_level=True,
     title=gettext_lazy("Reset authenticator"),
-    question=gettext_lazy(
-        "The person must set up the authenticator app again at the next sign-in. All sessions end."
-    ),
+    question=gettext_lazy("The person must set up the authenticator app again at the next sign-in. All sessions end."),
     button=gettext_lazy("Reset authenticator"),
 )
-def staff_totp_reset(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    account_services.account_totp_reset(actor=request.user, tenant=ctx.tenant, user=membership.user)  # type: ignore[arg-type]
+def staff_totp_reset(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    account_services.account_totp_reset(actor=request.user, tenant=ctx.tenant, user=membership.user)
     messages.success(request, _("The authenticator was reset."))
     return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
 
@@ -241,10 +231,8 @@ def staff_totp_reset(request: HttpRequest, ctx: Any, membership: Membership) -> 
     question=gettext_lazy("The person can no longer sign in anywhere; all sessions end at once."),
     button=gettext_lazy("Deactivate account"),
 )
-def staff_deactivate(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    account_services.account_set_active(
-        actor=request.user, tenant=ctx.tenant, user=membership.user, active=False
-    )  # type: ignore[arg-type]
+def staff_deactivate(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    account_services.account_set_active(actor=request.user, tenant=ctx.tenant, user=membership.user, active=False)
     messages.success(request, _("The account was deactivated."))
     return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
 
@@ -255,10 +243,8 @@ def staff_deactivate(request: HttpRequest, ctx: Any, membership: Membership) -> 
     question=gettext_lazy("The person can sign in again with the current password."),
     button=gettext_lazy("Reactivate account"),
 )
-def staff_reactivate(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    account_services.account_set_active(
-        actor=request.user, tenant=ctx.tenant, user=membership.user, active=True
-    )  # type: ignore[arg-type]
+def staff_reactivate(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    account_services.account_set_active(actor=request.user, tenant=ctx.tenant, user=membership.user, active=True)
     messages.success(request, _("The account was reactivated."))
     return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
 
@@ -266,13 +252,11 @@ def staff_reactivate(request: HttpRequest, ctx: Any, membership: Membership) -> 
 @_staff_action(
     account_level=False,
     title=gettext_lazy("End membership"),
-    question=gettext_lazy(
-        "The person loses access to this tenant at once. The account stays for other tenants."
-    ),
+    question=gettext_lazy("The person loses access to this tenant at once. The account stays for other tenants."),
     button=gettext_lazy("End membership"),
 )
-def staff_membership_end(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    services.membership_set_active(actor=request.user, membership=membership, active=False)  # type: ignore[arg-type]
+def staff_membership_end(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    services.membership_set_active(actor=request.user, membership=membership, active=False)
     messages.success(request, _("The membership was ended."))
     return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
 
@@ -283,8 +267,8 @@ def staff_membership_end(request: HttpRequest, ctx: Any, membership: Membership)
     question=gettext_lazy("The person gets access to this tenant again with the same role."),
     button=gettext_lazy("Restore membership"),
 )
-def staff_membership_restore(request: HttpRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    services.membership_set_active(actor=request.user, membership=membership, active=True)  # type: ignore[arg-type]
+def staff_membership_restore(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
+    services.membership_set_active(actor=request.user, membership=membership, active=True)
     messages.success(request, _("The membership was restored."))
     return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
 
@@ -292,33 +276,31 @@ def staff_membership_restore(request: HttpRequest, ctx: Any, membership: Members
 # --- Providers, locations, municipalities -------------------------------------------------------
 
 
-def _structure_list(request: HttpRequest, template: str, items: Any) -> HttpResponse:
-    ctx = request.access  # type: ignore[attr-defined]
+def _structure_list(request: TenantRequest, template: str, items: Any) -> HttpResponse:
+    ctx = request.access
     return render(request, template, {"items": items, "can_manage": ctx.has(Perm.STRUCTURE_MANAGE)})
 
 
 def _structure_form(
-    request: HttpRequest,
+    request: TenantRequest,
     *,
     form_class: type,
-    obj: models.Model | None,
+    obj: VersionedModel | None,
     save: Callable[..., Any],
     list_url: str,
     title: str,
 ) -> HttpResponse:
     """Create (``obj`` is None) or edit a provider, location or municipality. ``save`` is
     called with the actor, the tenant, the version the editor loaded and the field values."""
-    ctx = request.access  # type: ignore[attr-defined]
+    ctx = request.access
     instance = copy.copy(obj) if obj is not None else None
-    initial = {"version": obj.version} if obj is not None else None  # type: ignore[attr-defined]
+    initial = {"version": obj.version} if obj is not None else None
     form = form_class(_data(request), instance=instance, initial=initial, tenant=ctx.tenant)
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form._meta.fields}
         try:
-            save(
-                actor=request.user, tenant=ctx.tenant, version=form.cleaned_data.get("version") or 0, **fields
-            )
+            save(actor=request.user, tenant=ctx.tenant, version=form.cleaned_data.get("version") or 0, **fields)
         except StaleObjectError as exc:
             conflict = _conflict(request, form, exc, {"version": exc.current.version})
         except ValidationError as exc:
@@ -332,13 +314,13 @@ def _structure_form(
 
 @tenant_view(Perm.STRUCTURE_VIEW)
 @require_GET
-def provider_list(request: HttpRequest, tenant: str) -> HttpResponse:
-    return _structure_list(request, "tenants/provider_list.html", selectors.provider_list(request.access))  # type: ignore[attr-defined]
+def provider_list(request: TenantRequest, tenant: str) -> HttpResponse:
+    return _structure_list(request, "tenants/provider_list.html", selectors.provider_list(request.access))
 
 
 @tenant_view(Perm.STRUCTURE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def provider_create(request: HttpRequest, tenant: str) -> HttpResponse:
+def provider_create(request: TenantRequest, tenant: str) -> HttpResponse:
     return _structure_form(
         request,
         form_class=ProviderForm,
@@ -351,8 +333,8 @@ def provider_create(request: HttpRequest, tenant: str) -> HttpResponse:
 
 @tenant_view(Perm.STRUCTURE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def provider_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
-    obj = selectors.provider_get(request.access, pk)  # type: ignore[attr-defined]
+def provider_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
+    obj = selectors.provider_get(request.access, pk)
     return _structure_form(
         request,
         form_class=ProviderForm,
@@ -367,13 +349,13 @@ def provider_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
 
 @tenant_view(Perm.STRUCTURE_VIEW)
 @require_GET
-def location_list(request: HttpRequest, tenant: str) -> HttpResponse:
-    return _structure_list(request, "tenants/location_list.html", selectors.location_list(request.access))  # type: ignore[attr-defined]
+def location_list(request: TenantRequest, tenant: str) -> HttpResponse:
+    return _structure_list(request, "tenants/location_list.html", selectors.location_list(request.access))
 
 
 @tenant_view(Perm.STRUCTURE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def location_create(request: HttpRequest, tenant: str) -> HttpResponse:
+def location_create(request: TenantRequest, tenant: str) -> HttpResponse:
     return _structure_form(
         request,
         form_class=LocationForm,
@@ -386,8 +368,8 @@ def location_create(request: HttpRequest, tenant: str) -> HttpResponse:
 
 @tenant_view(Perm.STRUCTURE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def location_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
-    obj = selectors.location_get(request.access, pk)  # type: ignore[attr-defined]
+def location_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
+    obj = selectors.location_get(request.access, pk)
     return _structure_form(
         request,
         form_class=LocationForm,
@@ -402,15 +384,13 @@ def location_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
 
 @tenant_view(Perm.STRUCTURE_VIEW)
 @require_GET
-def municipality_list(request: HttpRequest, tenant: str) -> HttpResponse:
-    return _structure_list(
-        request, "tenants/municipality_list.html", selectors.municipality_list(request.access)
-    )  # type: ignore[attr-defined]
+def municipality_list(request: TenantRequest, tenant: str) -> HttpResponse:
+    return _structure_list(request, "tenants/municipality_list.html", selectors.municipality_list(request.access))
 
 
 @tenant_view(Perm.STRUCTURE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def municipality_create(request: HttpRequest, tenant: str) -> HttpResponse:
+def municipality_create(request: TenantRequest, tenant: str) -> HttpResponse:
     return _structure_form(
         request,
         form_class=MunicipalityForm,
@@ -423,8 +403,8 @@ def municipality_create(request: HttpRequest, tenant: str) -> HttpResponse:
 
 @tenant_view(Perm.STRUCTURE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def municipality_edit(request: HttpRequest, tenant: str, pk: int) -> HttpResponse:
-    obj = selectors.municipality_get(request.access, pk)  # type: ignore[attr-defined]
+def municipality_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
+    obj = selectors.municipality_get(request.access, pk)
     return _structure_form(
         request,
         form_class=MunicipalityForm,

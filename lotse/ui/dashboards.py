@@ -102,11 +102,7 @@ def _case_management_staff(ctx: AccessContext) -> Section:
     return Section(
         _("Case management"),
         cards=[Card(_("Case managers"), sum(n for _name, n in rows), _url(ctx, "tenants:staff_list"))],
-        tables=[
-            Table(
-                _("Case managers by provider"), [_("Provider"), _("Case managers")], [list(r) for r in rows]
-            )
-        ],
+        tables=[Table(_("Case managers by provider"), [_("Provider"), _("Case managers")], [list(r) for r in rows])],
     )
 
 
@@ -165,10 +161,7 @@ def _state(ctx: AccessContext) -> Section:
             Table(
                 _("Structure and staffing per tenant"),
                 [_("Tenant"), _("Municipalities"), _("Providers"), _("Coordinators"), _("Case managers")],
-                [
-                    [r["name"], r["municipalities"], r["providers"], r["coordinators"], r["case_managers"]]
-                    for r in rows
-                ],
+                [[r["name"], r["municipalities"], r["providers"], r["coordinators"], r["case_managers"]] for r in rows],
             )
         ],
     )

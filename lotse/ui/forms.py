@@ -61,6 +61,19 @@ class KernFormMixin:
                 widget.attrs["class"] += " kern-form-input__input--error"
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed (``form.fields`` is typed as plain ``Field``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class VersionField(forms.IntegerField):
     """Hidden field with the record version the editor loaded (optimistic locking)."""
 

@@ -46,7 +46,5 @@ def items_for(ctx: AccessContext, current_view: str | None) -> list[NavItem]:
         if not ctx.has(entry.perm):
             continue
         current = bool(current_view and current_view.startswith(entry.section))
-        result.append(
-            NavItem(str(entry.label), reverse(entry.url_name, kwargs={"tenant": ctx.tenant.slug}), current)
-        )
+        result.append(NavItem(str(entry.label), reverse(entry.url_name, kwargs={"tenant": ctx.tenant.slug}), current))
     return result

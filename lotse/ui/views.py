@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from lotse.access.decorators import authenticated, public, tenant_view
+from lotse.access.http import LotseRequest, TenantRequest
 from lotse.access.middleware import SESSION_TENANT
 from lotse.access.permissions import Perm
 from lotse.tenants import selectors as tenant_selectors
@@ -17,7 +18,7 @@ from lotse.ui.dashboards import sections_for
 
 @authenticated()
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: LotseRequest) -> HttpResponse:
     """After sign-in: the last tenant used, the only tenant, or the choice of tenants."""
     memberships = list(tenant_selectors.user_tenants(request.user))
     last = request.session.get(SESSION_TENANT)
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @authenticated()
 @require_GET
-def tenant_select(request: HttpRequest) -> HttpResponse:
+def tenant_select(request: LotseRequest) -> HttpResponse:
     """Explicit switch between the tenants a user works in."""
     memberships = list(tenant_selectors.user_tenants(request.user))
     return render(request, "ui/tenant_select.html", {"memberships": memberships})
@@ -37,8 +38,8 @@ def tenant_select(request: HttpRequest) -> HttpResponse:
 
 @tenant_view(Perm.DASHBOARD_VIEW)
 @require_GET
-def dashboard(request: HttpRequest, tenant: str) -> HttpResponse:
-    sections = sections_for(request.access)  # type: ignore[attr-defined]
+def dashboard(request: TenantRequest, tenant: str) -> HttpResponse:
+    sections = sections_for(request.access)
     return render(request, "ui/dashboard.html", {"sections": sections})
 
 

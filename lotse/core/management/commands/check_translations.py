@@ -18,9 +18,7 @@ class Command(BaseCommand):
     help = "Update the German catalogue from the source and fail on untranslated or fuzzy entries."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument(
-            "--no-update", action="store_true", help="Check the catalogue as it is (no makemessages)."
-        )
+        parser.add_argument("--no-update", action="store_true", help="Check the catalogue as it is (no makemessages).")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if not options["no_update"]:

@@ -1,0 +1,110 @@
+"""The permission table: for every URL name of the project, which roles may use which method.
+
+It drives ``test_permission_table.py``: each role is tried on each URL and method, anonymous
+visitors too, and every tenant URL is also tried against the *other* tenant. A URL pattern
+missing from this table fails the suite, so every new page must be added here.
+
+Kinds of URL:
+* ``public``  – reachable without sign-in;
+* ``account`` – needs a full sign-in, no tenant;
+* ``tenant``  – under ``/<tenant>/``; needs a membership in that tenant and the role listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from lotse.tenants.models import Role
+
+CM = Role.CASE_MANAGER.value
+CO = Role.COORDINATOR.value
+PL = Role.PROVIDER_LEAD.value
+FC = Role.FUNDING_CLERK.value
+CMB = Role.COMMITTEE_MEMBER.value
+DPO = Role.DATA_PROTECTION_OFFICER.value
+TA = Role.TENANT_ADMIN.value
+SA = Role.STATE_ANALYST.value
+
+ALL_ROLES = frozenset({CM, CO, PL, FC, CMB, DPO, TA, SA})
+NOBODY: frozenset[str] = frozenset()
+
+# Builds the URL kwargs (other than ``tenant``) from a tenant's part of the test world.
+Kwargs = Callable[[Any], dict[str, Any]]
+
+
+def no_kwargs(_: Any) -> dict[str, Any]:
+    return {}
+
+
+def staff_member(world: Any) -> dict[str, Any]:
+    """The membership of the tenant's case manager (at provider A)."""
+    return {"pk": world.memberships[CM].pk}
+
+
+def provider(world: Any) -> dict[str, Any]:
+    return {"pk": world.provider.pk}
+
+
+def location(world: Any) -> dict[str, Any]:
+    return {"pk": world.location.pk}
+
+
+def municipality(world: Any) -> dict[str, Any]:
+    return {"pk": world.municipality.pk}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: Literal["public", "account", "tenant"]
+    # method -> roles allowed; methods not listed must answer 405
+    methods: dict[str, frozenset[str]]
+    kwargs: Kwargs = no_kwargs
+    # POST data that makes an allowed request succeed (otherwise an empty form is posted)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def tenant(kwargs: Kwargs = no_kwargs, **methods: frozenset[str]) -> Entry:
+    return Entry("tenant", {m.upper(): roles for m, roles in methods.items()}, kwargs)
+
+
+STAFF_VIEWERS = frozenset({TA, CO, PL})
+STRUCTURE_VIEWERS = frozenset({TA, CO, PL, FC})
+ADMIN = frozenset({TA})
+
+TABLE: dict[str, Entry] = {
+    # Public and account pages
+    "healthz": Entry("public", {"GET": ALL_ROLES}),
+    "set_language": Entry("public", {"POST": ALL_ROLES}, data={"language": "en", "next": "/"}),
+    "accounts:login": Entry("public", {"GET": ALL_ROLES, "POST": ALL_ROLES}),
+    "accounts:totp_verify": Entry("public", {"GET": ALL_ROLES, "POST": ALL_ROLES}),
+    "accounts:totp_setup": Entry("public", {"GET": ALL_ROLES, "POST": ALL_ROLES}),
+    "accounts:logout": Entry("public", {"POST": ALL_ROLES}),
+    "accounts:password_change": Entry("account", {"GET": ALL_ROLES, "POST": ALL_ROLES}),
+    "ui:home": Entry("account", {"GET": ALL_ROLES}),
+    "ui:tenant_select": Entry("account", {"GET": ALL_ROLES}),
+    # Tenant pages
+    "ui:dashboard": tenant(get=ALL_ROLES),
+    "tenants:staff_list": tenant(get=STAFF_VIEWERS),
+    "tenants:staff_create": tenant(get=ADMIN, post=ADMIN),
+    "tenants:staff_detail": tenant(staff_member, get=STAFF_VIEWERS),
+    "tenants:staff_edit": tenant(staff_member, get=ADMIN, post=ADMIN),
+    "tenants:staff_password_reset": tenant(staff_member, get=ADMIN, post=ADMIN),
+    "tenants:staff_totp_reset": tenant(staff_member, get=ADMIN, post=ADMIN),
+    "tenants:staff_deactivate": tenant(staff_member, get=ADMIN, post=ADMIN),
+    "tenants:staff_reactivate": tenant(staff_member, get=ADMIN, post=ADMIN),
+    "tenants:staff_membership_end": tenant(staff_member, get=ADMIN, post=ADMIN),
+    "tenants:staff_membership_restore": tenant(staff_member, get=ADMIN, post=ADMIN),
+    "tenants:provider_list": tenant(get=STRUCTURE_VIEWERS),
+    "tenants:provider_create": tenant(get=ADMIN, post=ADMIN),
+    "tenants:provider_edit": tenant(provider, get=ADMIN, post=ADMIN),
+    "tenants:location_list": tenant(get=STRUCTURE_VIEWERS),
+    "tenants:location_create": tenant(get=ADMIN, post=ADMIN),
+    "tenants:location_edit": tenant(location, get=ADMIN, post=ADMIN),
+    "tenants:municipality_list": tenant(get=STRUCTURE_VIEWERS),
+    "tenants:municipality_create": tenant(get=ADMIN, post=ADMIN),
+    "tenants:municipality_edit": tenant(municipality, get=ADMIN, post=ADMIN),
+    "audit:event_list": tenant(get=frozenset({DPO})),
+    "audit:verify": tenant(post=frozenset({DPO})),
+}
