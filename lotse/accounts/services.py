@@ -174,7 +174,7 @@ def temporary_password() -> str:
 
 
 def account_create(
-    *, actor: User, tenant: Any, username: str, first_name: str, last_name: str, email: str
+    *, actor: User | None, tenant: Any, username: str, first_name: str, last_name: str, email: str
 ) -> tuple[User, str]:
     """Create an account with a temporary password that must be replaced at first sign-in."""
     password = temporary_password()
