@@ -182,7 +182,7 @@ class Membership(VersionedModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "tenant"], name="membership_one_per_tenant"),
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in PROVIDER_ROLES]) | Q(provider__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in PROVIDER_ROLES)) | Q(provider__isnull=False),
                 name="membership_provider_required",
             ),
         ]

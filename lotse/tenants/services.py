@@ -51,7 +51,6 @@ def tenant_create(*, name: str, slug: str, kind: str) -> Tenant:
     return tenant
 
 
-@transaction.atomic
 def staff_create(
     *,
     actor: User,
@@ -65,24 +64,31 @@ def staff_create(
 ) -> tuple[Membership, str]:
     """A new account with its first membership; returns the temporary password to hand over."""
     validate_role(tenant=tenant, role=role, provider=provider)
+    taken = ValidationError(_("This username is already taken."))
     if User.objects.filter(username__iexact=username.strip()).exists():
-        raise ValidationError(_("This username is already taken."))
-    user, password = account_services.account_create(
-        actor=actor,
-        tenant=tenant,
-        username=username,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-    )
-    membership = Membership.objects.create(user=user, tenant=tenant, role=role, provider=provider, updated_by=actor)
-    audit_record(
-        action="membership.created",
-        actor=actor,
-        tenant=tenant,
-        obj=membership,
-        details={"role": role, "provider_id": provider.pk if provider else None, "user_id": user.pk},
-    )
+        raise taken
+    try:
+        with transaction.atomic():
+            user, password = account_services.account_create(
+                actor=actor,
+                tenant=tenant,
+                username=username,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+            )
+            membership = Membership.objects.create(
+                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor
+            )
+            audit_record(
+                action="membership.created",
+                actor=actor,
+                tenant=tenant,
+                obj=membership,
+                details={"role": role, "provider_id": provider.pk if provider else None, "user_id": user.pk},
+            )
+    except IntegrityError as exc:  # the same username was taken concurrently
+        raise taken from exc
     return membership, password
 
 

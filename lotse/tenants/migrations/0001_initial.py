@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['provider_lead', 'case_manager']), _negated=True), ('provider__isnull', False), _connector='OR'), name='membership_provider_required'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['case_manager', 'provider_lead']), _negated=True), ('provider__isnull', False), _connector='OR'), name='membership_provider_required'),
         ),
         migrations.AddConstraint(
             model_name='location',

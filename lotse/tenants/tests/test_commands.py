@@ -74,3 +74,23 @@ def test_accounts_cleanup_removes_stale_rows(world):
     call_command("accounts_cleanup", stdout=StringIO())
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [live.session_key]
     assert not LoginFailure.objects.exists()
+
+
+def test_reserved_short_names_cover_every_fixed_top_level_path():
+    """A tenant called "accounts" would shadow the sign-in pages: every fixed first path
+    segment of the URL configuration must be a reserved short name."""
+    from django.urls import URLResolver, get_resolver
+
+    from lotse.tenants.models import RESERVED_SLUGS
+
+    def first_segments(patterns, prefix=""):  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver) and not route:
+                yield from first_segments(pattern.url_patterns, route)
+                continue
+            segment = route.split("/")[0]
+            if segment and "<" not in segment:
+                yield segment
+
+    assert set(first_segments(get_resolver().url_patterns)) <= RESERVED_SLUGS
