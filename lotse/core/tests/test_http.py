@@ -103,3 +103,10 @@ def test_formatter_redacts_values_in_database_errors():
     assert "Müller" not in line
     assert "test_http.py" in line  # frames stay useful
     assert scrub("name 'Ayşe' not found") == "name '[redacted]' not found"
+
+
+def test_staff_ui_speaks_german_by_default(signed_in, world):
+    login = Client().get(reverse("accounts:login")).content.decode()
+    assert "Anmelden" in login and "Benutzername" in login and "Zum Inhalt springen" in login
+    body = signed_in(world.user("tenant_admin")).get("/kreis-wesel/").content.decode()
+    assert "Übersicht" in body and "Mitarbeitende" in body and "Abmelden" in body

@@ -12,6 +12,18 @@ from lotse.tenants.tests.factories import LocationFactory, MembershipFactory, Pr
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def signed_in(signed_in):  # type: ignore[no-untyped-def]
+    """These tests read card labels: compare them in English (German is covered elsewhere)."""
+
+    def make(user):  # type: ignore[no-untyped-def]
+        client = signed_in(user)
+        client.cookies["lotse_language"] = "en"
+        return client
+
+    return make
+
+
 def dashboard(world, tenant="wesel"):
     return reverse("ui:dashboard", kwargs={"tenant": getattr(world, tenant).tenant.slug})
 
