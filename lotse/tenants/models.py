@@ -176,7 +176,7 @@ class Membership(VersionedModel):
     ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["user__last_name", "user__first_name"]
+        ordering = ["user__sort_name", "pk"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [

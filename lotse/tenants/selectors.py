@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from lotse.access import policy
+from lotse.accounts.models import sort_key
 from lotse.access.context import AccessContext
 from lotse.tenants.models import Location, Membership, Municipality, Provider, Role
 
@@ -30,10 +31,8 @@ def staff_list(
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     for word in query.split()[:4]:
-        qs = qs.filter(
-            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word) | Q(user__username__icontains=word)
-        )
-    return qs.order_by("user__last_name", "user__first_name")
+        qs = qs.filter(Q(user__sort_name__contains=sort_key(word)) | Q(user__username__icontains=word))
+    return qs.order_by("user__sort_name", "pk")
 
 
 def membership_get(ctx: AccessContext, pk: int) -> Membership:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.accounts import services as account_services
-from lotse.accounts.models import User
+from lotse.accounts.models import User, sort_key
 from lotse.audit.services import audit_record
 from lotse.core.versioning import save_versioned
 from lotse.tenants.models import (
@@ -112,8 +112,9 @@ def staff_update(
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
         "email": email.strip().lower(),
+        "sort_name": sort_key(last_name.strip(), first_name.strip()),
     }
-    changed_user = [k for k, v in user_changes.items() if getattr(user, k) != v]
+    changed_user = [k for k, v in user_changes.items() if k != "sort_name" and getattr(user, k) != v]
     save_versioned(user, expected_version=user_version, changes=user_changes, actor=actor)
     member_changes: dict[str, Any] = {"role": role, "provider": provider}
     changed_member = [k for k, v in member_changes.items() if getattr(membership, k) != v]

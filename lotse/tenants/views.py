@@ -57,7 +57,9 @@ def _conflict(
         form.data[field] = str(version)
     rows = []
     for name, (mine, theirs) in error.changed.items():
-        label = form.fields[name].label if name in form.fields else name
+        if name not in form.fields:
+            continue  # derived columns (e.g. the sort key) follow the visible fields
+        label = form.fields[name].label
         rows.append(
             {
                 "label": label,

@@ -208,3 +208,22 @@ def test_staff_list_filters_and_htmx_partial(world, admin):
     assert world.user(Role.COORDINATOR).username in partial.content.decode()
     bad = admin.get(url("tenants:staff_list", world), {"role": "nonsense", "page": "x"})
     assert bad.status_code == 200
+
+
+def test_staff_sorted_and_found_the_german_way(world, admin):
+    from lotse.accounts.tests.factories import UserFactory
+
+    for last in ["Öztürk", "Brinkmann", "Çelik", "Bäumer", "Ortmann", "Weiß"]:
+        MembershipFactory(
+            user=UserFactory(last_name=last, first_name="Test"),
+            tenant=world.wesel.tenant,
+            role=Role.COORDINATOR,
+        )
+    listing = admin.get(url("tenants:staff_list", world), {"q": "Test"})
+    order = [m.user.last_name for m in listing.context["page"] if m.user.first_name == "Test"]
+    assert order == ["Bäumer", "Brinkmann", "Çelik", "Ortmann", "Öztürk", "Weiß"]
+    found = admin.get(url("tenants:staff_list", world), {"q": "ozturk"}).context["page"]
+    assert [m.user.last_name for m in found] == ["Öztürk"]
+    assert [m.user.last_name for m in admin.get(url("tenants:staff_list", world), {"q": "WEISS"}).context["page"]] == [
+        "Weiß"
+    ]
