@@ -10,6 +10,8 @@ from lotse.ui.forms import KernFormMixin, choice_field
 
 
 class EventFilterForm(KernFormMixin, forms.Form):
+    mark_optional = False
+
     action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("Person acting"), required=False, max_length=100)
     object_type = forms.ChoiceField(label=_("Object type"), required=False)

@@ -25,6 +25,8 @@ def role_choices(tenant: Tenant) -> list[tuple[str, str]]:
 
 
 class StaffFilterForm(KernFormMixin, forms.Form):
+    mark_optional = False
+
     q = forms.CharField(label=_("Name or username"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Role"), required=False)
     provider = forms.ModelChoiceField(label=_("Provider"), required=False, queryset=Provider.objects.none())

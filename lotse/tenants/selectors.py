@@ -8,8 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from lotse.access import policy
-from lotse.accounts.models import sort_key
 from lotse.access.context import AccessContext
+from lotse.accounts.models import sort_key
 from lotse.tenants.models import Location, Membership, Municipality, Provider, Role
 
 

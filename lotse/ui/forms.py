@@ -32,10 +32,14 @@ class KernFormMixin:
     """Add to every Lotse form (``class MyForm(KernFormMixin, forms.Form)``)."""
 
     fields: dict[str, forms.Field]
+    # "– optional" after labels; filter forms, where every field is optional, switch it off.
+    mark_optional = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+                field.empty_label = "–"
             css = _widget_class(field.widget)
             if css:
                 existing = field.widget.attrs.get("class", "")
