@@ -138,6 +138,40 @@ def staff_update(
     return membership
 
 
+def staff_add_existing(
+    *, actor: User, tenant: Tenant, username: str, email: str, role: str, provider: Provider | None
+) -> Membership:
+    """Add a membership for an existing account. The username *and* the stored e-mail address
+    must match, and the same message answers every mismatch, so the form reveals nothing about
+    accounts of other tenants."""
+    validate_role(tenant=tenant, role=role, provider=provider)
+    not_found = ValidationError(
+        _("No active account has this username and e-mail address. Check both, or create a new account.")
+    )
+    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    if user is None or not email.strip() or user.email.casefold() != email.strip().casefold():
+        raise not_found
+    if Membership.objects.filter(user=user, tenant=tenant).exists():
+        raise ValidationError(
+            _("This person already has a membership here. Open it in the staff list to change or restore it.")
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor
+            )
+            audit_record(
+                action="membership.created",
+                actor=actor,
+                tenant=tenant,
+                obj=membership,
+                details={"role": role, "provider_id": provider.pk if provider else None, "user_id": user.pk},
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This person already has a membership here.")) from exc
+    return membership
+
+
 @transaction.atomic
 def membership_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
     """Ending a membership removes access to this tenant at once (checked on every request)."""

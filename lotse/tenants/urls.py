@@ -7,6 +7,7 @@ app_name = "tenants"
 urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/add-existing/", views.staff_add_existing, name="staff_add_existing"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/reset-password/", views.staff_password_reset, name="staff_password_reset"),

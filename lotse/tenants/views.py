@@ -27,6 +27,7 @@ from lotse.tenants.forms import (
     LocationForm,
     MunicipalityForm,
     ProviderForm,
+    StaffAddExistingForm,
     StaffCreateForm,
     StaffEditForm,
     StaffFilterForm,
@@ -110,6 +111,24 @@ def staff_create(request: TenantRequest, tenant: str) -> HttpResponse:
                 {"membership": membership, "password": password, "created": True},
             )
     return render(request, "tenants/staff_form.html", {"form": form, "creating": True})
+
+
+@tenant_view(Perm.STAFF_MANAGE)
+@require_http_methods(["GET", "POST"])
+def staff_add_existing(request: TenantRequest, tenant: str) -> HttpResponse:
+    """A person who already works in another tenant gets a role here (one account, several
+    memberships); their password and authenticator stay as they are."""
+    ctx = request.access
+    form = StaffAddExistingForm(_data(request), tenant=ctx.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.staff_add_existing(actor=request.user, tenant=ctx.tenant, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The person now has a role in this tenant."))
+            return redirect("tenants:staff_detail", tenant=tenant, pk=membership.pk)
+    return render(request, "tenants/staff_add_existing.html", {"form": form})
 
 
 @tenant_view(Perm.STAFF_VIEW)

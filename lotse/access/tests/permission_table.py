@@ -88,6 +88,7 @@ TABLE: dict[str, Entry] = {
     "ui:dashboard": tenant(get=ALL_ROLES),
     "tenants:staff_list": tenant(get=STAFF_VIEWERS),
     "tenants:staff_create": tenant(get=ADMIN, post=ADMIN),
+    "tenants:staff_add_existing": tenant(get=ADMIN, post=ADMIN),
     "tenants:staff_detail": tenant(staff_member, get=STAFF_VIEWERS),
     "tenants:staff_edit": tenant(staff_member, get=ADMIN, post=ADMIN),
     "tenants:staff_password_reset": tenant(staff_member, get=ADMIN, post=ADMIN),

@@ -227,3 +227,48 @@ def test_staff_sorted_and_found_the_german_way(world, admin):
     assert [m.user.last_name for m in admin.get(url("tenants:staff_list", world), {"q": "WEISS"}).context["page"]] == [
         "Weiß"
     ]
+
+
+def test_add_existing_account_from_another_tenant(world, admin):
+    person = world.user(Role.COORDINATOR, "coesfeld")
+    response = admin.post(
+        url("tenants:staff_add_existing", world),
+        {"username": person.username.upper(), "email": person.email.upper(), "role": Role.COMMITTEE_MEMBER},
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=person, tenant=world.wesel.tenant)
+    assert membership.role == Role.COMMITTEE_MEMBER
+    person.refresh_from_db()
+    assert person.check_password("Sicheres-Testpasswort-2026")  # account untouched
+    assert AuditEvent.objects.filter(action="membership.created", object_id=str(membership.pk)).exists()
+
+
+def test_add_existing_reveals_nothing_about_other_accounts(world, admin):
+    person = world.user(Role.COORDINATOR, "coesfeld")
+    wrong_mail = admin.post(
+        url("tenants:staff_add_existing", world),
+        {"username": person.username, "email": "falsch@example.org", "role": Role.COORDINATOR},
+    )
+    unknown = admin.post(
+        url("tenants:staff_add_existing", world),
+        {"username": "gibt.es.nicht", "email": "falsch@example.org", "role": Role.COORDINATOR},
+    )
+    assert wrong_mail.status_code == unknown.status_code == 200
+    assert wrong_mail.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
+    assert not Membership.objects.filter(user=person, tenant=world.wesel.tenant).exists()
+
+
+def test_add_existing_refuses_a_second_membership_and_missing_provider(world, admin):
+    member = world.user(Role.COORDINATOR)
+    again = admin.post(
+        url("tenants:staff_add_existing", world),
+        {"username": member.username, "email": member.email, "role": Role.COMMITTEE_MEMBER},
+    )
+    assert again.status_code == 200 and again.context["form"].non_field_errors()
+    person = world.user(Role.COORDINATOR, "coesfeld")
+    no_provider = admin.post(
+        url("tenants:staff_add_existing", world),
+        {"username": person.username, "email": person.email, "role": Role.CASE_MANAGER},
+    )
+    assert "provider" in no_provider.context["form"].errors
+    assert Membership.objects.filter(user=person).count() == 1

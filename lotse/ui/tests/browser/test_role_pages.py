@@ -45,7 +45,13 @@ def _sub_pages(world, role, slug):
     if role_has(role, Perm.STAFF_VIEW):
         pages.append(url("tenants:staff_detail", pk=wesel.memberships[Role.CASE_MANAGER].pk))
     if role_has(role, Perm.STAFF_MANAGE):
-        pages.append(url("tenants:staff_edit", pk=wesel.memberships[Role.CASE_MANAGER].pk))
+        member = wesel.memberships[Role.CASE_MANAGER].pk
+        pages += [
+            url("tenants:staff_edit", pk=member),
+            url("tenants:staff_add_existing"),
+            url("tenants:staff_password_reset", pk=member),  # confirmation page
+            url("tenants:staff_deactivate", pk=member),  # confirmation page
+        ]
     if role_has(role, Perm.STRUCTURE_MANAGE):
         pages += [
             url("tenants:provider_create"),
