@@ -79,7 +79,7 @@ check-deploy: install
 	LOTSE_SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	LOTSE_FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	LOTSE_AUDIT_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(32))') \
-	LOTSE_ALLOWED_HOSTS=lotse.example.org LOTSE_DATABASE_URL=sqlite:///var/check.sqlite3 \
+	LOTSE_ALLOWED_HOSTS=lotse.example.org LOTSE_DATABASE_URL=postgres://lotse@db.invalid:5432/lotse \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Regenerate the lock files from requirements/*.in.

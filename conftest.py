@@ -43,6 +43,7 @@ class World:
     coesfeld: TenantWorld
     state: Tenant
     analyst: User
+    invitation: Any = None
 
     def user(self, role: str, tenant: str = "wesel") -> User:
         if role == Role.STATE_ANALYST:
@@ -72,6 +73,17 @@ def build_world() -> World:
     analyst = UserFactory(username="state-analyst")
     MembershipFactory(user=analyst, tenant=state, role=Role.STATE_ANALYST, provider=None)
     return World(wesel, coesfeld, state, analyst)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The test database is emptied between live-server tests with TRUNCATE, which the audit
+    tables refuse in every other database (lotse/audit/migrations/0003_no_truncate.py)."""
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            cursor.execute(f"ALTER DATABASE {name} SET lotse.allow_audit_truncate = 'on'")
+            cursor.execute("SET lotse.allow_audit_truncate = 'on'")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("lotse.accounts.urls")),
+    path("invitations/", include("lotse.tenants.invitation_urls")),
     path("", include("lotse.ui.urls")),
     path("<slug:tenant>/", include(tenant_patterns)),
 ]

@@ -61,7 +61,7 @@ class AccessMiddleware:
         slug = view_kwargs.get("tenant")
         membership = (
             Membership.objects.select_related("tenant", "provider")
-            .filter(user=user, tenant__slug=slug, is_active=True, tenant__is_active=True)
+            .filter(user=user, tenant__slug=slug, is_active=True, accepted_at__isnull=False, tenant__is_active=True)
             .first()
         )
         if membership is None:

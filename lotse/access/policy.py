@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
 from lotse.access.context import AccessContext
 from lotse.access.permissions import Perm
@@ -68,18 +69,24 @@ def aggregate_tenants_scope(ctx: AccessContext) -> QuerySet[Tenant]:
 
 
 def audit_events_scope(ctx: AccessContext) -> QuerySet[Any]:
-    """The data-protection officer sees the tenant's chain and the sign-in events of the
-    tenant's own staff (those live in the platform chain)."""
+    """The data-protection officer sees the tenant's chain, and those sign-in events of the
+    platform chain that concern a person *while* they worked in this tenant: from accepting the
+    membership until it ended. Sign-ins of the same account before, after, or for another
+    tenant stay with that tenant."""
     from lotse.audit.models import AuditEvent
 
     if ctx.tenant is None or not ctx.has(Perm.AUDIT_VIEW):
         return AuditEvent.objects.none()
-    staff = Membership.objects.filter(tenant=ctx.tenant).values("user_id")
-    staff_ids = [str(m["user_id"]) for m in staff]
+    in_window = Q(accepted_at__isnull=False, accepted_at__lte=OuterRef("created_at")) & (
+        Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("created_at"))
+    )
+    members = Membership.objects.filter(in_window, tenant=ctx.tenant)
+    acted = Exists(members.filter(user_id=OuterRef("actor_id")))
+    concerned = Exists(members.annotate(user_ref=Cast("user_id", CharField())).filter(user_ref=OuterRef("object_id")))
     return AuditEvent.objects.filter(
         Q(tenant=ctx.tenant)
-        | Q(tenant__isnull=True, actor_id__in=staff)
-        | Q(tenant__isnull=True, object_type="accounts.user", object_id__in=staff_ids)
+        | Q(tenant__isnull=True, actor__isnull=False) & Q(acted)
+        | Q(tenant__isnull=True, actor__isnull=True, object_type="accounts.user") & Q(concerned)
     )
 
 
@@ -100,11 +107,12 @@ def can_manage_account(ctx: AccessContext, user: Any) -> bool:
     if ctx.tenant is None or not ctx.has(Perm.STAFF_MANAGE) or user.pk == ctx.user.pk:
         return False
     admin_tenants = set(
-        Membership.objects.filter(user=ctx.user, role=Role.TENANT_ADMIN, is_active=True).values_list(
-            "tenant_id", flat=True
-        )
+        Membership.objects.filter(
+            user=ctx.user, role=Role.TENANT_ADMIN, is_active=True, accepted_at__isnull=False
+        ).values_list("tenant_id", flat=True)
     )
-    user_tenants = set(Membership.objects.filter(user=user, is_active=True).values_list("tenant_id", flat=True))
+    # ended and pending memberships count too: they can be restored or accepted later
+    user_tenants = set(Membership.objects.filter(user=user).values_list("tenant_id", flat=True))
     if not Membership.objects.filter(user=user, tenant=ctx.tenant).exists():
         return False
     return user_tenants <= admin_tenants

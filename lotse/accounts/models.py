@@ -16,13 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from lotse.core.versioning import VersionedModel
 
 
+def normalize_username(username: str) -> str:
+    """The one form in which usernames are stored and looked up: NFKC, trimmed, case-folded.
+    Lookups are exact on this form (no database-specific case-insensitive matching)."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, username: str, password: str | None = None, **fields: Any) -> User:
         if not username:
             raise ValueError("A username is required.")
-        user = self.model(username=username.strip().lower(), **fields)
+        user = self.model(username=normalize_username(username), **fields)
         if password:
             user.set_password(password)
         else:
@@ -31,7 +37,7 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(username__iexact=(username or "").strip())
+        return self.get(username=normalize_username(username or ""))
 
 
 def sort_key(*parts: str) -> str:

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lotse.accounts import lockout, sessions, totp
-from lotse.accounts.models import TotpDevice, User
+from lotse.accounts.models import TotpDevice, User, normalize_username
 from lotse.audit.services import audit_record
 from lotse.core.requestcontext import client_address
 
@@ -45,25 +45,35 @@ class PasswordResult:
 
 
 def _user_by_name(username: str) -> User | None:
-    return User.objects.filter(username__iexact=username.strip()).first()
+    return User.objects.filter(username=normalize_username(username)).first()
+
+
+def _record_failure(attempt: lockout.Attempt, *, user: User | None, action: str, details: dict[str, Any]) -> None:
+    """Audit a failed check (its lockout row is already stored) and the lockout it may cause."""
+    if user is None:
+        return
+    with transaction.atomic():
+        audit_record(action=action, obj=user, details=details)
+        if attempt.state.account_failures == settings.LOCKOUT_FAILURES:
+            audit_record(action="auth.lockout", obj=user, details={"scope": "account"})
 
 
 def password_step(request: HttpRequest, *, username: str, password: str) -> PasswordResult:
-    """First factor. Raises :class:`LockedOut` before checking anything when locked."""
-    address = client_address(request)
-    if lockout.lock_state(username=username, address=address).locked:
+    """First factor. The attempt is recorded before the password is checked, so parallel
+    guesses count against each other; raises :class:`LockedOut` when the limit is reached."""
+    attempt = lockout.begin(account=lockout.account_key(username), address=client_address(request))
+    if attempt.refused:
         raise LockedOut
-    user = authenticate(request, username=username.strip(), password=password)
+    user = authenticate(request, username=normalize_username(username), password=password)
     if user is None:
-        with transaction.atomic():
-            state = lockout.record_failure(username=username, address=address)
-            target = _user_by_name(username)
-            if target is not None:
-                audit_record(action="auth.login_failed", obj=target, details={"factor": "password"})
-                if state.account_locked:
-                    audit_record(action="auth.lockout", obj=target, details={"scope": "account"})
+        _record_failure(
+            attempt, user=_user_by_name(username), action="auth.login_failed", details={"factor": "password"}
+        )
         return PasswordResult(ok=False)
-    lockout.clear_account(username)
+    lockout.succeeded(attempt)
+    # The account counter also counts wrong codes: it is cleared only after both factors.
+    # A new session key for the pre-authenticated state defeats a session planted beforehand.
+    request.session.cycle_key()
     if not settings.TOTP_REQUIRED:
         complete_login(request, user, method="password")
         return PasswordResult(ok=True, next_step=NextStep.DONE)
@@ -86,19 +96,15 @@ def clear_preauth(request: HttpRequest) -> None:
 
 def second_factor_step(request: HttpRequest, *, user: User, code: str) -> bool:
     """Verify a code of the confirmed authenticator; on success the session is signed in."""
-    address = client_address(request)
-    if lockout.lock_state(username=user.username, address=address).locked:
+    attempt = lockout.begin(account=lockout.user_key(user), address=client_address(request))
+    if attempt.refused:
         raise LockedOut
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     if device is not None and totp.verify_and_consume(device, code):
-        lockout.clear_account(user.username)
+        lockout.succeeded(attempt)
         complete_login(request, user, method="totp")
         return True
-    with transaction.atomic():
-        state = lockout.record_failure(username=user.username, address=address)
-        audit_record(action="auth.totp_failed", obj=user)
-        if state.account_locked:
-            audit_record(action="auth.lockout", obj=user, details={"scope": "account"})
+    _record_failure(attempt, user=user, action="auth.totp_failed", details={})
     return False
 
 
@@ -112,23 +118,25 @@ def enrolment_device(user: User) -> TotpDevice:
 
 def enrol_step(request: HttpRequest, *, user: User, code: str) -> bool:
     """Confirm the new authenticator with its first code; on success the session is signed in."""
-    address = client_address(request)
-    if lockout.lock_state(username=user.username, address=address).locked:
+    attempt = lockout.begin(account=lockout.user_key(user), address=client_address(request))
+    if attempt.refused:
         raise LockedOut
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
     if device is not None and totp.verify_and_consume(device, code):
+        lockout.succeeded(attempt)
         with transaction.atomic():
             TotpDevice.objects.filter(pk=device.pk).update(confirmed_at=timezone.now())
             audit_record(action="auth.totp_enrolled", actor=user, obj=user)
         complete_login(request, user, method="totp")
         return True
-    lockout.record_failure(username=user.username, address=address)
+    _record_failure(attempt, user=user, action="auth.totp_failed", details={"setup": True})
     return False
 
 
 def complete_login(request: HttpRequest, user: User, *, method: str) -> None:
     """Start the authenticated session: new session key, timestamps, registry, audit."""
     clear_preauth(request)
+    lockout.clear_account(lockout.user_key(user))
     login(request, user, backend=_BACKEND)
     now = time.time()
     request.session[SESSION_AUTH_AT] = now
@@ -147,6 +155,21 @@ def logout_user(request: HttpRequest, *, reason: str = "logout") -> None:
             action = "auth.logout" if reason == "logout" else "auth.session_expired"
             audit_record(action=action, actor=user, obj=user, details={"reason": reason})
     logout(request)
+
+
+def begin_old_password_check(request: HttpRequest, *, user: User) -> lockout.Attempt:
+    """The old password on the change form is a password guess too: same lockout."""
+    attempt = lockout.begin(account=lockout.user_key(user), address=client_address(request))
+    if attempt.refused:
+        raise LockedOut
+    return attempt
+
+
+def end_old_password_check(attempt: lockout.Attempt, *, user: User, correct: bool) -> None:
+    if correct:
+        lockout.succeeded(attempt)
+    else:
+        _record_failure(attempt, user=user, action="auth.login_failed", details={"factor": "password_change"})
 
 
 def password_change(request: HttpRequest, *, user: User, new_password: str) -> None:
@@ -191,48 +214,56 @@ def account_create(
     return user, password
 
 
+def audit_account_event(*, action: str, actor: User | None, user: User, details: dict[str, Any] | None = None) -> None:
+    """An account is shared by every tenant its person works in: write the event into each of
+    their chains, so that every tenant's data-protection officer sees changes to it."""
+    from lotse.tenants.models import Membership
+
+    tenant_ids = sorted(set(Membership.objects.filter(user=user).values_list("tenant_id", flat=True)))
+    if not tenant_ids:
+        audit_record(action=action, actor=actor, obj=user, details=details)
+    for tenant_id in tenant_ids:
+        audit_record(action=action, actor=actor, tenant_id=tenant_id, obj=user, details=details)
+
+
 @transaction.atomic
-def account_password_reset(*, actor: User, tenant: Any, user: User) -> str:
+def account_password_reset(*, actor: User, user: User) -> str:
+    """A new temporary password (to hand over in person); every session of the user ends."""
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     ended = sessions.end_all(user)
-    audit_record(
-        action="account.password_reset",
-        actor=actor,
-        tenant=tenant,
-        obj=user,
-        details={"sessions_ended": ended},
-    )
+    audit_account_event(action="account.password_reset", actor=actor, user=user, details={"sessions_ended": ended})
     return password
 
 
 @transaction.atomic
-def account_totp_reset(*, actor: User, tenant: Any, user: User) -> None:
+def account_totp_reset(*, actor: User, user: User) -> str:
+    """Lost phone: the authenticator is removed and, with it, the password replaced by a
+    temporary one handed over in person. Otherwise whoever knows (or watched) the old password
+    could set up their own authenticator at the next sign-in."""
     TotpDevice.objects.filter(user=user).delete()
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
     ended = sessions.end_all(user)
-    audit_record(
-        action="account.totp_reset",
-        actor=actor,
-        tenant=tenant,
-        obj=user,
-        details={"sessions_ended": ended},
-    )
+    audit_account_event(action="account.totp_reset", actor=actor, user=user, details={"sessions_ended": ended})
+    return password
 
 
 @transaction.atomic
-def account_set_active(*, actor: User, tenant: Any, user: User, active: bool) -> None:
+def account_set_active(*, actor: User, user: User, active: bool) -> None:
     """Deactivation ends every session of the user at once; sign-in is refused from then on."""
     User.objects.filter(pk=user.pk).update(is_active=active, updated_by=actor, updated_at=timezone.now())
     user.is_active = active
     details: dict[str, Any] = {}
     if not active:
         details["sessions_ended"] = sessions.end_all(user)
-    audit_record(
+    audit_account_event(
         action="account.deactivated" if not active else "account.reactivated",
         actor=actor,
-        tenant=tenant,
-        obj=user,
+        user=user,
         details=details,
     )

@@ -141,8 +141,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def password_change_view(request: LotseRequest) -> HttpResponse:
     user = request.user
     form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.password_change(request, user=user, new_password=form.cleaned_data["new_password1"])
-        messages.success(request, _("Your password was changed. Other sessions were signed out."))
-        return redirect("ui:home")
+    if request.method == "POST":
+        try:
+            attempt = services.begin_old_password_check(request, user=user)
+        except services.LockedOut:
+            return locked_response(request)
+        valid = form.is_valid()
+        services.end_old_password_check(attempt, user=user, correct=not form.has_error("old_password"))
+        if valid:
+            services.password_change(request, user=user, new_password=form.cleaned_data["new_password1"])
+            messages.success(request, _("Your password was changed. Other sessions were signed out."))
+            return redirect("ui:home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})

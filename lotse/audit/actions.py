@@ -26,6 +26,9 @@ ACTIONS: dict[str, Promise] = {
     # Tenant structure
     "tenant.created": _("Tenant created"),
     "membership.created": _("Role assigned"),
+    "membership.invited": _("Existing account invited"),
+    "membership.accepted": _("Invitation accepted"),
+    "membership.declined": _("Invitation declined"),
     "membership.updated": _("Role changed"),
     "membership.ended": _("Membership ended"),
     "membership.reactivated": _("Membership reactivated"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -29,8 +30,15 @@ class EventFilterForm(KernFormMixin, forms.Form):
         )
         choice_field(self, "object_type").choices = [("", _("all types")), *((t, t) for t in object_types)]
 
+    EARLIEST = date(2000, 1, 1)
+    LATEST = date(2999, 12, 31)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("date_from", "date_to"):
+            value = data.get(name)
+            if value and not self.EARLIEST <= value <= self.LATEST:
+                self.add_error(name, _("Enter a date between 2000 and 2999."))
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date lies before the start date."))
         return data

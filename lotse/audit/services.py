@@ -15,7 +15,7 @@ from lotse.audit.models import PLATFORM_CHAIN, AuditChain, AuditEvent, tenant_ch
 from lotse.core import requestcontext
 
 # Detail values are identifiers and codes only: no free text, hence no personal data.
-_CODE = re.compile(r"^[A-Za-z0-9_.:\-]{0,64}$")
+_CODE = re.compile(r"\A[A-Za-z0-9_.:\-]{0,64}\Z")
 
 
 class AuditDetailError(ValueError):
@@ -58,6 +58,7 @@ def audit_record(
     action: str,
     actor: Any = None,
     tenant: Any = None,
+    tenant_id: int | None = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -70,9 +71,12 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     clean_details = _check_details(details or {})
+    if not _CODE.match(str(object_type)) or not _CODE.match(str(object_id)):
+        raise AuditDetailError("Audit objects are named by type and id only.")
     meta = requestcontext.current()
     actor_id = getattr(actor, "pk", None)
-    tenant_id = tenant.pk if tenant is not None else None
+    if tenant is not None:
+        tenant_id = tenant.pk
     key = tenant_chain(tenant_id) if tenant_id is not None else PLATFORM_CHAIN
     with transaction.atomic():
         head = _lock_head(key)

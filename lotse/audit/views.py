@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +19,7 @@ from lotse.audit.forms import EventFilterForm
 from lotse.audit.models import PLATFORM_CHAIN, tenant_chain
 from lotse.audit.services import audit_record
 from lotse.audit.verify import verify_chain
+from lotse.ui.htmx import render_list
 
 
 @tenant_view(Perm.AUDIT_VIEW)
@@ -40,8 +41,7 @@ def event_list(request: TenantRequest, tenant: str) -> HttpResponse:
     page = Paginator(selectors.event_list(ctx, **filters), 50).get_page(request.GET.get("page"))
     rows = [(event, label(event.action)) for event in page]
     context = {"form": form, "page": page, "rows": rows}
-    template = "audit/partials/event_results.html" if request.htmx else "audit/event_list.html"
-    return render(request, template, context)
+    return render_list(request, "audit/event_list.html", "audit/partials/event_results.html", context)
 
 
 @tenant_view(Perm.AUDIT_VIEW)

@@ -24,7 +24,7 @@ ALLOWED_EXTRA = (
 
 # PostgreSQL and SQLite error texts quote the offending values ("Key (name)=(Müller)").
 _DETAIL = re.compile(r"(DETAIL:|Key \().*", re.IGNORECASE)
-_QUOTED = re.compile(r"'[^']{0,200}'|\"[^\"]{0,200}\"")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def scrub(text: str) -> str:
@@ -52,6 +52,16 @@ class ScrubFilter(logging.Filter):
         if hasattr(record, "request"):
             record.request = None
         return not record.name.startswith("django.db.backends")
+
+
+class TextFormatter(logging.Formatter):
+    """Plain-text lines (``LOTSE_LOG_FORMAT=text``) with the same redaction as JSON lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return scrub(super().formatMessage(record))
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
+        return scrub_traceback(super().formatException(ei))
 
 
 class JsonFormatter(logging.Formatter):

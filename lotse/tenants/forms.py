@@ -33,7 +33,12 @@ class StaffFilterForm(KernFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("active", _("active")), ("inactive", _("ended or deactivated")), ("all", _("all"))],
+        choices=[
+            ("active", _("active")),
+            ("invited", _("invited, not yet accepted")),
+            ("inactive", _("ended or deactivated")),
+            ("all", _("all")),
+        ],
     )
 
     def __init__(self, *args: Any, tenant: Tenant, providers: Any, **kwargs: Any) -> None:
@@ -111,6 +116,14 @@ class StaffAddExistingForm(KernFormMixin, forms.Form):
 class StaffEditForm(StaffBaseForm):
     version = VersionField()
     user_version = VersionField()
+
+    def __init__(self, *args: Any, account_editable: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not account_editable:
+            # name and e-mail belong to the account, which other tenants share: shown, not editable
+            for name in ("first_name", "last_name", "email"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Managed by the administrators of every tenant this person works in.")
 
 
 class ProviderForm(KernFormMixin, forms.ModelForm):

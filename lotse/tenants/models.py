@@ -14,7 +14,7 @@ from lotse.core.versioning import VersionedModel
 
 # Paths directly under "/" that a tenant slug may not take.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "api", "healthz", "i18n", "static", "media", "select-tenant", "admin", "feedback"}
+    {"accounts", "api", "healthz", "i18n", "invitations", "static", "media", "select-tenant", "admin", "feedback"}
 )
 
 
@@ -173,6 +173,9 @@ class Membership(VersionedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A person who already has an account elsewhere is *invited*: the membership opens the
+    # tenant only after they accepted it themselves (``accepted_at``).
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -190,3 +193,7 @@ class Membership(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} ({self.tenant})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None

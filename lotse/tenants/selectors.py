@@ -23,7 +23,9 @@ def staff_list(
 ) -> QuerySet[Membership]:
     qs = policy.memberships_scope(ctx).select_related("user", "provider")
     if status == "active":
-        qs = qs.filter(is_active=True, user__is_active=True)
+        qs = qs.filter(is_active=True, accepted_at__isnull=False, user__is_active=True)
+    elif status == "invited":
+        qs = qs.filter(is_active=True, accepted_at__isnull=True, user__is_active=True)
     elif status == "inactive":
         qs = qs.filter(Q(is_active=False) | Q(user__is_active=False))
     if role:
@@ -42,7 +44,7 @@ def membership_get(ctx: AccessContext, pk: int) -> Membership:
 def staff_counts_by_role(ctx: AccessContext) -> dict[str, int]:
     rows = (
         policy.memberships_scope(ctx)
-        .filter(is_active=True, user__is_active=True)
+        .filter(is_active=True, accepted_at__isnull=False, user__is_active=True)
         .values("role")
         .annotate(n=Count("id"))
     )
@@ -90,7 +92,7 @@ def structure_counts(ctx: AccessContext) -> dict[str, int]:
 def case_managers_by_provider(ctx: AccessContext) -> list[tuple[str, int]]:
     rows = (
         policy.memberships_scope(ctx)
-        .filter(role=Role.CASE_MANAGER, is_active=True, user__is_active=True)
+        .filter(role=Role.CASE_MANAGER, is_active=True, accepted_at__isnull=False, user__is_active=True)
         .values("provider__name")
         .annotate(n=Count("id"))
         .order_by("provider__name")
@@ -101,10 +103,23 @@ def case_managers_by_provider(ctx: AccessContext) -> list[tuple[str, int]]:
 def user_tenants(user) -> QuerySet[Membership]:  # type: ignore[no-untyped-def]
     """The user's own active memberships (for the tenant choice after sign-in)."""
     return (
-        Membership.objects.filter(user=user, is_active=True, tenant__is_active=True)
+        Membership.objects.filter(user=user, is_active=True, accepted_at__isnull=False, tenant__is_active=True)
         .select_related("tenant", "provider")
         .order_by("tenant__name")
     )
+
+
+def open_invitations(user) -> QuerySet[Membership]:  # type: ignore[no-untyped-def]
+    """Memberships other tenants offered this user and the user has not answered yet."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, accepted_at__isnull=True, tenant__is_active=True)
+        .select_related("tenant", "provider")
+        .order_by("tenant__name")
+    )
+
+
+def invitation_get(user, pk: int) -> Membership:  # type: ignore[no-untyped-def]
+    return get_object_or_404(open_invitations(user), pk=pk)
 
 
 def state_overview(ctx: AccessContext) -> list[dict[str, object]]:
@@ -116,12 +131,20 @@ def state_overview(ctx: AccessContext) -> list[dict[str, object]]:
             provider_count=Count("providers", filter=Q(providers__is_active=True), distinct=True),
             case_manager_count=Count(
                 "memberships",
-                filter=Q(memberships__role=Role.CASE_MANAGER, memberships__is_active=True),
+                filter=Q(
+                    memberships__role=Role.CASE_MANAGER,
+                    memberships__is_active=True,
+                    memberships__accepted_at__isnull=False,
+                ),
                 distinct=True,
             ),
             coordinator_count=Count(
                 "memberships",
-                filter=Q(memberships__role=Role.COORDINATOR, memberships__is_active=True),
+                filter=Q(
+                    memberships__role=Role.COORDINATOR,
+                    memberships__is_active=True,
+                    memberships__accepted_at__isnull=False,
+                ),
                 distinct=True,
             ),
         )
@@ -142,7 +165,7 @@ def state_overview(ctx: AccessContext) -> list[dict[str, object]]:
 def staff_without_authenticator(ctx: AccessContext) -> int:
     return (
         policy.memberships_scope(ctx)
-        .filter(is_active=True, user__is_active=True)
+        .filter(is_active=True, accepted_at__isnull=False, user__is_active=True)
         .exclude(user__totp_device__confirmed_at__isnull=False)
         .count()
     )
@@ -150,7 +173,7 @@ def staff_without_authenticator(ctx: AccessContext) -> int:
 
 def own_workplace(ctx: AccessContext) -> dict[str, Any]:
     colleagues = policy.own_provider_memberships(ctx).filter(
-        role=Role.CASE_MANAGER, is_active=True, user__is_active=True
+        role=Role.CASE_MANAGER, is_active=True, accepted_at__isnull=False, user__is_active=True
     )
     return {
         "provider": ctx.membership.provider.name if ctx.membership and ctx.membership.provider else "–",
@@ -164,7 +187,7 @@ def public_figures(ctx: AccessContext) -> dict[str, int]:
     if not policy.tenant_aggregates_allowed(ctx):
         return {"municipalities": 0, "providers": 0, "case_managers": 0, "coordinators": 0}
     tenant = ctx.tenant
-    staff = Membership.objects.filter(tenant=tenant, is_active=True, user__is_active=True)
+    staff = Membership.objects.filter(tenant=tenant, is_active=True, accepted_at__isnull=False, user__is_active=True)
     return {
         "municipalities": Municipality.objects.filter(tenant=tenant, is_active=True).count(),
         "providers": Provider.objects.filter(tenant=tenant, is_active=True).count(),

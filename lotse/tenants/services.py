@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.accounts import services as account_services
-from lotse.accounts.models import User, sort_key
+from lotse.accounts.models import User, normalize_username, sort_key
 from lotse.audit.services import audit_record
 from lotse.core.versioning import save_versioned
 from lotse.tenants.models import (
@@ -26,6 +27,15 @@ from lotse.tenants.models import (
     Tenant,
     TenantKind,
 )
+
+
+@dataclass(frozen=True)
+class AccountDetails:
+    """Account-wide fields of a person (shared by all tenants they work in)."""
+
+    first_name: str
+    last_name: str
+    email: str
 
 
 def validate_role(*, tenant: Tenant, role: str, provider: Provider | None) -> None:
@@ -65,7 +75,7 @@ def staff_create(
     """A new account with its first membership; returns the temporary password to hand over."""
     validate_role(tenant=tenant, role=role, provider=provider)
     taken = ValidationError(_("This username is already taken."))
-    if User.objects.filter(username__iexact=username.strip()).exists():
+    if User.objects.filter(username=normalize_username(username)).exists():
         raise taken
     try:
         with transaction.atomic():
@@ -78,7 +88,7 @@ def staff_create(
                 email=email,
             )
             membership = Membership.objects.create(
-                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor
+                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor, accepted_at=timezone.now()
             )
             audit_record(
                 action="membership.created",
@@ -99,33 +109,32 @@ def staff_update(
     membership: Membership,
     expected_version: int,
     user_version: int,
-    first_name: str,
-    last_name: str,
-    email: str,
     role: str,
     provider: Provider | None,
+    account: AccountDetails | None = None,
 ) -> Membership:
-    """Change name, e-mail, role and provider; refuses stale versions of either record."""
+    """Change role and provider and, with ``account``, the person's name and e-mail address.
+    The account is shared by every tenant the person works in, so callers pass ``account``
+    only where the actor may manage the whole account (``access.policy.can_manage_account``).
+    Stale versions of either record are refused."""
     validate_role(tenant=membership.tenant, role=role, provider=provider)
     user = membership.user
-    user_changes = {
-        "first_name": first_name.strip(),
-        "last_name": last_name.strip(),
-        "email": email.strip().lower(),
-        "sort_name": sort_key(last_name.strip(), first_name.strip()),
-    }
-    changed_user = [k for k, v in user_changes.items() if k != "sort_name" and getattr(user, k) != v]
-    save_versioned(user, expected_version=user_version, changes=user_changes, actor=actor)
+    changed_user: list[str] = []
+    if account is not None:
+        user_changes = {
+            "first_name": account.first_name.strip(),
+            "last_name": account.last_name.strip(),
+            "email": account.email.strip().lower(),
+            "sort_name": sort_key(account.last_name.strip(), account.first_name.strip()),
+        }
+        changed_user = [k for k, v in user_changes.items() if k != "sort_name" and getattr(user, k) != v]
+        save_versioned(user, expected_version=user_version, changes=user_changes, actor=actor)
     member_changes: dict[str, Any] = {"role": role, "provider": provider}
     changed_member = [k for k, v in member_changes.items() if getattr(membership, k) != v]
     save_versioned(membership, expected_version=expected_version, changes=member_changes, actor=actor)
     if changed_user:
-        audit_record(
-            action="account.updated",
-            actor=actor,
-            tenant=membership.tenant,
-            obj=user,
-            details={"fields": changed_user},
+        account_services.audit_account_event(
+            action="account.updated", actor=actor, user=user, details={"fields": changed_user}
         )
     if changed_member:
         audit_record(
@@ -141,14 +150,16 @@ def staff_update(
 def staff_add_existing(
     *, actor: User, tenant: Tenant, username: str, email: str, role: str, provider: Provider | None
 ) -> Membership:
-    """Add a membership for an existing account. The username *and* the stored e-mail address
-    must match, and the same message answers every mismatch, so the form reveals nothing about
-    accounts of other tenants."""
+    """Invite an existing account. The username *and* the stored e-mail address must match,
+    and the same message answers every mismatch, so the form reveals nothing about accounts of
+    other tenants. The membership stays closed until the person accepts it at their next
+    sign-in: nobody can pull an account into their tenant (and its sign-in history into their
+    audit view) without the person's consent."""
     validate_role(tenant=tenant, role=role, provider=provider)
     not_found = ValidationError(
         _("No active account has this username and e-mail address. Check both, or create a new account.")
     )
-    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    user = User.objects.filter(username=normalize_username(username), is_active=True).first()
     if user is None or not email.strip() or user.email.casefold() != email.strip().casefold():
         raise not_found
     if Membership.objects.filter(user=user, tenant=tenant).exists():
@@ -158,10 +169,10 @@ def staff_add_existing(
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
-                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor
+                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor, accepted_at=None
             )
             audit_record(
-                action="membership.created",
+                action="membership.invited",
                 actor=actor,
                 tenant=tenant,
                 obj=membership,
@@ -169,6 +180,28 @@ def staff_add_existing(
             )
     except IntegrityError as exc:
         raise ValidationError(_("This person already has a membership here.")) from exc
+    return membership
+
+
+def invitation_answer(*, user: User, membership: Membership, accept: bool) -> Membership:
+    """The invited person accepts (the tenant opens at once) or declines (the membership ends)."""
+    if membership.user_id != user.pk or membership.accepted_at is not None or not membership.is_active:
+        raise ValidationError(_("This invitation is no longer open."))
+    now = timezone.now()
+    with transaction.atomic():
+        if accept:
+            Membership.objects.filter(pk=membership.pk).update(accepted_at=now, updated_at=now, updated_by=user)
+        else:
+            Membership.objects.filter(pk=membership.pk).update(
+                is_active=False, ended_at=now, updated_at=now, updated_by=user
+            )
+        audit_record(
+            action="membership.accepted" if accept else "membership.declined",
+            actor=user,
+            tenant=membership.tenant,
+            obj=membership,
+        )
+    membership.refresh_from_db()
     return membership
 
 

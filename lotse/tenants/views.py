@@ -14,11 +14,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lotse.access import policy
-from lotse.access.decorators import tenant_view
-from lotse.access.http import TenantRequest
+from lotse.access.decorators import authenticated, tenant_view
+from lotse.access.http import LotseRequest, TenantRequest
 from lotse.access.permissions import Perm
 from lotse.accounts import services as account_services
 from lotse.core.versioning import StaleObjectError, VersionedModel
@@ -33,6 +33,7 @@ from lotse.tenants.forms import (
     StaffFilterForm,
 )
 from lotse.tenants.models import Membership
+from lotse.ui.htmx import render_list
 
 
 def _data(request: TenantRequest) -> Any:
@@ -90,8 +91,7 @@ def staff_list(request: TenantRequest, tenant: str) -> HttpResponse:
         }
     page = Paginator(selectors.staff_list(ctx, **filters), 50).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "can_manage": ctx.has(Perm.STAFF_MANAGE)}
-    template = "tenants/partials/staff_results.html" if request.htmx else "tenants/staff_list.html"
-    return render(request, template, context)
+    return render_list(request, "tenants/staff_list.html", "tenants/partials/staff_results.html", context)
 
 
 @tenant_view(Perm.STAFF_MANAGE)
@@ -163,21 +163,23 @@ def staff_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
         "version": membership.version,
         "user_version": user.version,
     }
-    form = StaffEditForm(_data(request), initial=initial, tenant=ctx.tenant)
+    account_editable = policy.can_manage_account(ctx, user)
+    form = StaffEditForm(_data(request), initial=initial, tenant=ctx.tenant, account_editable=account_editable)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        account = (
+            services.AccountDetails(data["first_name"], data["last_name"], data["email"]) if account_editable else None
+        )
         try:
             services.staff_update(
                 actor=request.user,
                 membership=membership,
                 expected_version=data["version"],
                 user_version=data["user_version"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
                 role=data["role"],
                 provider=data["provider"],
+                account=account,
             )
         except StaleObjectError as exc:
             fresh = selectors.membership_get(ctx, pk)
@@ -187,7 +189,8 @@ def staff_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("tenants:staff_detail", tenant=tenant, pk=pk)
-    return render(request, "tenants/staff_form.html", {"form": form, "membership": membership, "conflict": conflict})
+    context = {"form": form, "membership": membership, "conflict": conflict, "account_editable": account_editable}
+    return render(request, "tenants/staff_form.html", context)
 
 
 StaffAction = Callable[[TenantRequest, Any, Membership], HttpResponse]
@@ -230,20 +233,24 @@ def _staff_action(
     button=gettext_lazy("Reset password"),
 )
 def staff_password_reset(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    password = account_services.account_password_reset(actor=request.user, tenant=ctx.tenant, user=membership.user)
+    password = account_services.account_password_reset(actor=request.user, user=membership.user)
     return render(request, "tenants/staff_password.html", {"membership": membership, "password": password})
 
 
 @_staff_action(
     account_level=True,
     title=gettext_lazy("Reset authenticator"),
-    question=gettext_lazy("The person must set up the authenticator app again at the next sign-in. All sessions end."),
+    question=gettext_lazy(
+        "The person gets a new temporary password and sets up the authenticator app again at the next "
+        "sign-in. All sessions end."
+    ),
     button=gettext_lazy("Reset authenticator"),
 )
 def staff_totp_reset(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    account_services.account_totp_reset(actor=request.user, tenant=ctx.tenant, user=membership.user)
-    messages.success(request, _("The authenticator was reset."))
-    return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
+    password = account_services.account_totp_reset(actor=request.user, user=membership.user)
+    return render(
+        request, "tenants/staff_password.html", {"membership": membership, "password": password, "totp_reset": True}
+    )
 
 
 @_staff_action(
@@ -253,7 +260,7 @@ def staff_totp_reset(request: TenantRequest, ctx: Any, membership: Membership) -
     button=gettext_lazy("Deactivate account"),
 )
 def staff_deactivate(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    account_services.account_set_active(actor=request.user, tenant=ctx.tenant, user=membership.user, active=False)
+    account_services.account_set_active(actor=request.user, user=membership.user, active=False)
     messages.success(request, _("The account was deactivated."))
     return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
 
@@ -265,7 +272,7 @@ def staff_deactivate(request: TenantRequest, ctx: Any, membership: Membership) -
     button=gettext_lazy("Reactivate account"),
 )
 def staff_reactivate(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
-    account_services.account_set_active(actor=request.user, tenant=ctx.tenant, user=membership.user, active=True)
+    account_services.account_set_active(actor=request.user, user=membership.user, active=True)
     messages.success(request, _("The account was reactivated."))
     return redirect("tenants:staff_detail", tenant=ctx.tenant.slug, pk=membership.pk)
 
@@ -436,3 +443,32 @@ def municipality_edit(request: TenantRequest, tenant: str, pk: int) -> HttpRespo
         list_url="tenants:municipality_list",
         title=_("Edit municipality"),
     )
+
+
+# --- Invitations (answered by the invited person, outside any tenant) ----------------------------
+
+
+def _answer_invitation(request: LotseRequest, pk: int, *, accept: bool) -> HttpResponse:
+    membership = selectors.invitation_get(request.user, pk)
+    try:
+        services.invitation_answer(user=request.user, membership=membership, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ui:tenant_select")
+    if accept:
+        messages.success(request, _("You now work in %(tenant)s as well.") % {"tenant": membership.tenant.name})
+        return redirect("ui:dashboard", tenant=membership.tenant.slug)
+    messages.info(request, _("You declined the invitation of %(tenant)s.") % {"tenant": membership.tenant.name})
+    return redirect("ui:tenant_select")
+
+
+@authenticated()
+@require_POST
+def invitation_accept(request: LotseRequest, pk: int) -> HttpResponse:
+    return _answer_invitation(request, pk, accept=True)
+
+
+@authenticated()
+@require_POST
+def invitation_decline(request: LotseRequest, pk: int) -> HttpResponse:
+    return _answer_invitation(request, pk, accept=False)

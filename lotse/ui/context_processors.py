@@ -29,7 +29,9 @@ def shell(request: HttpRequest) -> dict[str, Shell]:
     result.tenant = ctx.tenant
     if ctx.membership is not None:
         result.role_label = str(Role(ctx.membership.role).label)
-    result.tenant_count = Membership.objects.filter(user=user, is_active=True, tenant__is_active=True).count()
+    result.tenant_count = Membership.objects.filter(
+        user=user, is_active=True, tenant__is_active=True
+    ).count()  # pending invitations included: the tenant page is where they are answered
     match = getattr(request, "resolver_match", None)
     result.nav_items = items_for(ctx, match.view_name if match else None)
     return {"shell": result}

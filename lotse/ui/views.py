@@ -21,11 +21,13 @@ from lotse.ui.dashboards import sections_for
 def home(request: LotseRequest) -> HttpResponse:
     """After sign-in: the last tenant used, the only tenant, or the choice of tenants."""
     memberships = list(tenant_selectors.user_tenants(request.user))
+    invitations = list(tenant_selectors.open_invitations(request.user))
     last = request.session.get(SESSION_TENANT)
-    for membership in memberships:
-        if membership.tenant.slug == last or len(memberships) == 1:
-            return redirect("ui:dashboard", tenant=membership.tenant.slug)
-    return render(request, "ui/tenant_select.html", {"memberships": memberships})
+    if not invitations:
+        for membership in memberships:
+            if membership.tenant.slug == last or len(memberships) == 1:
+                return redirect("ui:dashboard", tenant=membership.tenant.slug)
+    return render(request, "ui/tenant_select.html", {"memberships": memberships, "invitations": invitations})
 
 
 @authenticated()
@@ -33,7 +35,8 @@ def home(request: LotseRequest) -> HttpResponse:
 def tenant_select(request: LotseRequest) -> HttpResponse:
     """Explicit switch between the tenants a user works in."""
     memberships = list(tenant_selectors.user_tenants(request.user))
-    return render(request, "ui/tenant_select.html", {"memberships": memberships})
+    invitations = list(tenant_selectors.open_invitations(request.user))
+    return render(request, "ui/tenant_select.html", {"memberships": memberships, "invitations": invitations})
 
 
 @tenant_view(Perm.DASHBOARD_VIEW)

@@ -55,6 +55,15 @@ def municipality(world: Any) -> dict[str, Any]:
     return {"pk": world.municipality.pk}
 
 
+def invitation(world: Any) -> dict[str, Any]:
+    """An open invitation of Kreis Wesel to the Coesfeld coordinator (no role of the table)."""
+    return {"pk": world.invitation.pk}
+
+
+def invitee(world: Any) -> Any:
+    return world.invitation.user
+
+
 @dataclass(frozen=True)
 class Entry:
     kind: Literal["public", "account", "tenant"]
@@ -63,6 +72,8 @@ class Entry:
     kwargs: Kwargs = no_kwargs
     # POST data that makes an allowed request succeed (otherwise an empty form is posted)
     data: dict[str, Any] = field(default_factory=dict)
+    # the one person (beyond the roles listed) who may use the URL, e.g. the invited person
+    owner: Callable[[Any], Any] | None = None
 
 
 def tenant(kwargs: Kwargs = no_kwargs, **methods: frozenset[str]) -> Entry:
@@ -83,6 +94,9 @@ TABLE: dict[str, Entry] = {
     "accounts:logout": Entry("public", {"POST": ALL_ROLES}),
     "accounts:password_change": Entry("account", {"GET": ALL_ROLES, "POST": ALL_ROLES}),
     "ui:home": Entry("account", {"GET": ALL_ROLES}),
+    # answered by the invited person only; for anyone else the invitation does not exist (404)
+    "invitations:accept": Entry("account", {"POST": NOBODY}, invitation, owner=invitee),
+    "invitations:decline": Entry("account", {"POST": NOBODY}, invitation, owner=invitee),
     "ui:tenant_select": Entry("account", {"GET": ALL_ROLES}),
     # Tenant pages
     "ui:dashboard": tenant(get=ALL_ROLES),

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import World, build_world, sign_in
 from lotse.access.tests.permission_table import ALL_ROLES, SA, TABLE, Entry
+from lotse.tenants.tests.factories import MembershipFactory
 
 LOGIN = reverse("accounts:login")
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_every_view_declares_an_access_rule():
 
 def url_for(name: str, entry: Entry, world: World, tenant_key: str, role: str) -> str:
     if entry.kind != "tenant":
-        return reverse(name)
+        return reverse(name, kwargs=entry.kwargs(world) or None)
     part = getattr(world, tenant_key)
     slug = world.state.slug if role == SA and tenant_key == "wesel" else part.tenant.slug
     return reverse(name, kwargs={"tenant": slug, **entry.kwargs(part)})
@@ -90,6 +91,12 @@ class PermissionTableTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.world = build_world()
+        cls.world.invitation = MembershipFactory(
+            user=cls.world.coesfeld.users["coordinator"],
+            tenant=cls.world.wesel.tenant,
+            role="committee_member",
+            accepted_at=None,
+        )
 
     def client_for(self, role: str) -> Client:
         return as_role(self.world, role)
@@ -112,21 +119,32 @@ class PermissionTableTests(TestCase):
                         if denied:
                             failures.append(f"{method} {url} as {role}: public page refused")
                         continue
-                    if role in allowed and (denied or is_login_redirect(response)):
+                    if role in allowed and (denied or response.status_code == 405 or is_login_redirect(response)):
                         failures.append(f"{method} {url} as {role}: expected access, got {response.status_code}")
                     if role not in allowed and not denied:
                         failures.append(f"{method} {url} as {role}: expected 403/404, got {response.status_code}")
+                if entry.owner is not None:
+                    url = url_for(name, entry, self.world, "wesel", "-")
+                    owner_client = sign_in(Client(), entry.owner(self.world))
+                    response = request(owner_client, method, url, entry)
+                    if (
+                        response.status_code in (403, 404, 405)
+                        or response.status_code >= 500
+                        or is_login_redirect(response)
+                    ):
+                        failures.append(f"{method} {url} as its owner: expected access, got {response.status_code}")
         assert not failures, "\n".join(failures)
 
     def test_methods_outside_the_table_are_refused(self) -> None:
         failures = []
         for name, entry in sorted(TABLE.items()):
             allowed = next(iter(entry.methods.values()))
-            assert allowed, f"{name}: at least one role must be allowed"
-            role = sorted(allowed)[0]
+            assert allowed or entry.owner, f"{name}: at least one role (or an owner) must be allowed"
+            role = sorted(allowed)[0] if allowed else "-"
             for other in sorted({"GET", "POST", "PUT", "DELETE"} - entry.methods.keys()):
                 url = url_for(name, entry, self.world, "wesel", role)
-                response = self.client_for(role).generic(other, url)
+                client = self.client_for(role) if allowed else sign_in(Client(), entry.owner(self.world))
+                response = client.generic(other, url)
                 if response.status_code != 405:
                     failures.append(f"{other} {name}: expected 405, got {response.status_code}")
         assert not failures, "\n".join(failures)
@@ -141,6 +159,25 @@ class PermissionTableTests(TestCase):
                         failures.append(f"{method} {name}: public page answered {response.status_code}")
                 elif not is_login_redirect(response):
                     failures.append(f"{method} {name}: expected redirect to login, got {response.status_code}")
+        assert not failures, "\n".join(failures)
+
+    def test_password_only_sessions_reach_nothing_but_public_pages(self) -> None:
+        """A session that passed the password but not the second factor is not signed in."""
+        from lotse.accounts.tests.factories import PASSWORD
+
+        failures = []
+        for role in sorted(ALL_ROLES):
+            client = Client()
+            response = client.post(LOGIN, {"username": self.world.user(role).username, "password": PASSWORD})
+            assert response.status_code == 302 and "lotse_preauth" in client.session
+            for name, entry in sorted(TABLE.items()):
+                if entry.kind == "public":
+                    continue
+                for method in entry.methods:
+                    url = url_for(name, entry, self.world, "wesel", role)
+                    response = request(client, method, url, entry)
+                    if not is_login_redirect(response):
+                        failures.append(f"{method} {url} with only a password as {role}: {response.status_code}")
         assert not failures, "\n".join(failures)
 
     def test_other_tenant_gets_nothing(self) -> None:

@@ -286,3 +286,17 @@ def test_session_timestamps_present_after_login(member):
     client.post(VERIFY, {"code": totp.code_for(device)})
     assert client.session[SESSION_AUTH_AT] == pytest.approx(time.time(), abs=5)
     assert client.session[SESSION_SEEN_AT] == pytest.approx(time.time(), abs=5)
+
+
+def test_session_key_changes_after_the_password_step(member):
+    """Found in review: a session planted before sign-in survived the password step, so whoever
+    planted it could finish an authenticator setup in the victim's name."""
+    client = Client()
+    client.get(LOGIN + "?next=/select-tenant/")  # creates an anonymous session
+    planted = client.session.session_key
+    assert planted
+    assert password_step(client, member.username).status_code == 302
+    assert client.session.session_key != planted
+    attacker = Client()
+    attacker.cookies["lotse_session"] = planted
+    assert attacker.get(SETUP)["Location"] == LOGIN  # the planted key holds no pre-authentication

@@ -88,7 +88,7 @@ def test_deactivated_user_loses_all_sessions(user):
     assert first.get(PAGE).status_code == 200 and second.get(PAGE).status_code == 200
     assert UserSession.objects.filter(user=user).count() == 2
     admin = MembershipFactory(role=Role.TENANT_ADMIN, tenant=user.memberships.get().tenant).user
-    services.account_set_active(actor=admin, tenant=None, user=user, active=False)
+    services.account_set_active(actor=admin, user=user, active=False)
     for client in (first, second):
         response = client.get(PAGE)
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)

@@ -51,3 +51,31 @@ def test_verify_button_reports_integrity(world, dpo):
     messages = [str(m) for m in response.context["messages"]]
     assert any("intact" in m or "intakt" in m for m in messages)
     assert AuditEvent.objects.filter(action="audit.verified", tenant=world.wesel.tenant).exists()
+
+
+def test_sign_ins_outside_the_membership_stay_hidden(world, dpo):
+    """Found in review: the DPO saw an account's whole sign-in history, including the time
+    before the person joined and sign-ins made after the membership ended."""
+    import time
+
+    from django.utils import timezone
+
+    from lotse.tenants.tests.factories import MembershipFactory
+
+    person = world.user(Role.CASE_MANAGER, "coesfeld")
+    before = audit_record(action="auth.login", actor=person)
+    failed_before = audit_record(action="auth.login_failed", obj=person)
+    time.sleep(0.01)
+    joined = MembershipFactory(user=person, tenant=world.wesel.tenant, role=Role.COMMITTEE_MEMBER)  # accepted now
+    time.sleep(0.01)
+    during = audit_record(action="auth.login", actor=person)
+    failed_during = audit_record(action="auth.login_failed", obj=person)
+    time.sleep(0.01)
+    joined.ended_at = timezone.now()
+    joined.is_active = False
+    joined.save()
+    time.sleep(0.01)
+    after = audit_record(action="auth.login", actor=person)
+    shown = {e.pk for e in dpo.get(url(world)).context["page"]}
+    assert {during.pk, failed_during.pk} <= shown
+    assert not {before.pk, failed_before.pk, after.pk} & shown

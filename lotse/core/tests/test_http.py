@@ -110,3 +110,39 @@ def test_staff_ui_speaks_german_by_default(signed_in, world):
     assert "Anmelden" in login and "Benutzername" in login and "Zum Inhalt springen" in login
     body = signed_in(world.user("tenant_admin")).get("/kreis-wesel/").content.decode()
     assert "Übersicht" in body and "Mitarbeitende" in body and "Abmelden" in body
+
+
+def test_text_log_format_is_redacted_too():
+    """Found in review: LOTSE_LOG_FORMAT=text bypassed all redaction."""
+    import sys
+
+    from lotse.core.logging import TextFormatter
+
+    value = "".join(["Mül", "ler"])
+    try:
+        raise ValueError(f"DETAIL: Key (name)=({value}) already exists")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "boom %s", (f"'{value}'",), sys.exc_info()
+        )
+    line = TextFormatter("%(levelname)s %(name)s %(message)s").format(record)
+    assert "Müller" not in line and "test_http.py" in line
+    long_value = "x" * 500
+    assert long_value not in scrub(f"value '{long_value}' rejected")
+
+
+def test_htmx_history_restore_gets_the_whole_page(signed_in, world):
+    """Found in review: the Back button after filtering replaced the page with the list part."""
+    client = signed_in(world.user("tenant_admin"))
+    part = client.get("/kreis-wesel/staff/", HTTP_HX_REQUEST="true")
+    restore = client.get("/kreis-wesel/staff/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" not in part.content.decode()
+    assert "<html" in restore.content.decode()
+    assert "HX-Request" in part["Vary"]
+
+
+def test_audit_filter_rejects_dates_outside_any_sensible_range(signed_in, world):
+    client = signed_in(world.user("data_protection_officer"))
+    for query in ({"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}):
+        response = client.get("/kreis-wesel/audit/", query)
+        assert response.status_code == 200 and response.context["form"].errors

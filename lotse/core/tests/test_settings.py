@@ -75,3 +75,33 @@ def test_every_environment_variable_is_documented():
     documented = (ROOT / "docs" / "configuration.md").read_text()
     missing = sorted(name for name in used if name not in documented)
     assert not missing, f"Document these in docs/configuration.md: {missing}"
+
+
+def test_production_refuses_sqlite():
+    result = manage("check", env=production_env(LOTSE_DATABASE_URL="sqlite:////tmp/lotse.sqlite3"))
+    assert result.returncode != 0 and "PostgreSQL" in result.stderr
+
+
+def test_production_refuses_a_proxy_without_trusted_hop_count():
+    result = manage("check", env=production_env(LOTSE_BEHIND_TLS_PROXY="1"))
+    assert result.returncode != 0 and "LOTSE_TRUSTED_PROXY_COUNT" in result.stderr
+    ok = manage("check", env=production_env(LOTSE_BEHIND_TLS_PROXY="1", LOTSE_TRUSTED_PROXY_COUNT="1"))
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_production_cookies_are_host_bound():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == [
+        "__Host-lotse_session",
+        "__Host-lotse_csrf",
+        "__Host-lotse_language",
+        "True",
+        "True",
+    ]

@@ -229,18 +229,89 @@ def test_staff_sorted_and_found_the_german_way(world, admin):
     ]
 
 
-def test_add_existing_account_from_another_tenant(world, admin):
+def test_add_existing_account_is_an_invitation_the_person_must_accept(world, admin, signed_in):
     person = world.user(Role.COORDINATOR, "coesfeld")
     response = admin.post(
         url("tenants:staff_add_existing", world),
         {"username": person.username.upper(), "email": person.email.upper(), "role": Role.COMMITTEE_MEMBER},
     )
     assert response.status_code == 302
-    membership = Membership.objects.get(user=person, tenant=world.wesel.tenant)
-    assert membership.role == Role.COMMITTEE_MEMBER
+    invitation = Membership.objects.get(user=person, tenant=world.wesel.tenant)
+    assert invitation.role == Role.COMMITTEE_MEMBER and invitation.is_pending
+    assert AuditEvent.objects.filter(action="membership.invited", object_id=str(invitation.pk)).exists()
+    person_client = signed_in(person)
+    wesel = reverse("ui:dashboard", kwargs={"tenant": "kreis-wesel"})
+    assert person_client.get(wesel).status_code == 403  # closed until accepted
+    choice = person_client.get(reverse("ui:home"))
+    assert choice.status_code == 200 and [i.pk for i in choice.context["invitations"]] == [invitation.pk]
+    # nobody else can answer it
+    other = signed_in(world.user(Role.CASE_MANAGER, "coesfeld"))
+    assert other.post(reverse("invitations:accept", kwargs={"pk": invitation.pk})).status_code == 404
+    response = person_client.post(reverse("invitations:accept", kwargs={"pk": invitation.pk}))
+    assert response["Location"] == wesel
+    assert person_client.get(wesel).status_code == 200
     person.refresh_from_db()
     assert person.check_password("Sicheres-Testpasswort-2026")  # account untouched
-    assert AuditEvent.objects.filter(action="membership.created", object_id=str(membership.pk)).exists()
+    assert AuditEvent.objects.filter(action="membership.accepted", actor=person).exists()
+    # answered once only
+    assert person_client.post(reverse("invitations:decline", kwargs={"pk": invitation.pk})).status_code == 404
+
+
+def test_declined_invitation_ends_the_membership(world, admin, signed_in):
+    person = world.user(Role.COORDINATOR, "coesfeld")
+    admin.post(
+        url("tenants:staff_add_existing", world),
+        {"username": person.username, "email": person.email, "role": Role.COMMITTEE_MEMBER},
+    )
+    invitation = Membership.objects.get(user=person, tenant=world.wesel.tenant)
+    client = signed_in(person)
+    assert client.post(reverse("invitations:decline", kwargs={"pk": invitation.pk})).status_code == 302
+    invitation.refresh_from_db()
+    assert not invitation.is_active and invitation.is_pending
+    assert client.get(reverse("ui:dashboard", kwargs={"tenant": "kreis-wesel"})).status_code == 403
+
+
+def test_name_and_email_of_a_shared_account_are_not_editable_here(world, admin):
+    """Found in review: an admin could rewrite the account of a person who also works in
+    another tenant (and after inviting anyone, anyone's)."""
+    shared = world.wesel.memberships[Role.COORDINATOR]
+    MembershipFactory(user=shared.user, tenant=world.coesfeld.tenant, role=Role.COORDINATOR)
+    form = admin.get(url("tenants:staff_edit", world, pk=shared.pk)).context["form"]
+    assert form.fields["last_name"].disabled and form.fields["email"].disabled
+    data = staff_form(shared, last_name="Evil", email="attacker@example.net", role=Role.COMMITTEE_MEMBER)
+    assert admin.post(url("tenants:staff_edit", world, pk=shared.pk), data).status_code == 302
+    shared.refresh_from_db()
+    shared.user.refresh_from_db()
+    assert shared.role == Role.COMMITTEE_MEMBER  # the role in this tenant may change
+    assert shared.user.last_name != "Evil" and shared.user.email != "attacker@example.net"
+
+
+def test_account_events_reach_every_tenant_of_the_person(world, admin):
+    person = world.wesel.memberships[Role.COORDINATOR]
+    ended = MembershipFactory(user=person.user, tenant=world.coesfeld.tenant, role=Role.COORDINATOR)
+    ended.is_active = False
+    ended.save()
+    # Wesel may not manage the account while a Coesfeld membership could be restored
+    assert admin.post(url("tenants:staff_password_reset", world, pk=person.pk)).status_code == 403
+    coesfeld_admin = world.user(Role.TENANT_ADMIN, "coesfeld")
+    MembershipFactory(user=coesfeld_admin, tenant=world.wesel.tenant, role=Role.TENANT_ADMIN)
+    from lotse.accounts import services as account_services
+
+    account_services.account_set_active(actor=coesfeld_admin, user=person.user, active=False)
+    tenants = set(AuditEvent.objects.filter(action="account.deactivated").values_list("tenant__slug", flat=True))
+    assert tenants == {"kreis-wesel", "kreis-coesfeld"}
+
+
+def test_authenticator_reset_also_issues_a_temporary_password(world, admin):
+    target = world.wesel.memberships[Role.CASE_MANAGER]
+    from lotse.accounts.tests.test_login_flow import confirmed_device
+
+    confirmed_device(target.user)
+    response = admin.post(url("tenants:staff_totp_reset", world, pk=target.pk))
+    password = re.search(r'data-testid="temporary-password">([^<]+)<', response.content.decode()).group(1)
+    target.user.refresh_from_db()
+    assert target.user.check_password(password) and target.user.must_change_password
+    assert not target.user.totp_device_confirmed()
 
 
 def test_add_existing_reveals_nothing_about_other_accounts(world, admin):

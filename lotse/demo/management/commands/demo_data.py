@@ -23,10 +23,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from lotse.accounts import lockout
-from lotse.accounts.models import User
+from lotse.accounts.models import User, normalize_username
 from lotse.audit.services import audit_record
 from lotse.core.versioning import save_versioned
 from lotse.demo import data
@@ -128,7 +128,7 @@ def ensure_user(
     *, tenant: Tenant, username: str, first_name: str, last_name: str, email: str, password: str | None
 ) -> User:
     """The account with this username; created with ``password`` (None: unusable) if missing."""
-    user = User.objects.filter(username__iexact=username).first()
+    user = User.objects.filter(username=normalize_username(username)).first()
     if user is None:
         user = User.objects.create_user(username, password, first_name=first_name, last_name=last_name, email=email)
         audit_record(action="account.created", tenant=tenant, obj=user)
@@ -143,7 +143,9 @@ def ensure_membership(
     validate_role(tenant=tenant, role=role, provider=provider)
     membership = Membership.objects.filter(user=user, tenant=tenant).first()
     if membership is None:
-        membership = Membership.objects.create(user=user, tenant=tenant, role=role, provider=provider)
+        membership = Membership.objects.create(
+            user=user, tenant=tenant, role=role, provider=provider, accepted_at=timezone.now()
+        )
         audit_record(
             action="membership.created",
             tenant=tenant,
@@ -163,8 +165,10 @@ def ensure_membership(
             obj=membership,
             details={"fields": sorted(changes), "role": role},
         )
-    if not membership.is_active:
-        Membership.objects.filter(pk=membership.pk).update(is_active=True, ended_at=None)
+    if not membership.is_active or membership.accepted_at is None:
+        Membership.objects.filter(pk=membership.pk).update(
+            is_active=True, ended_at=None, accepted_at=membership.accepted_at or timezone.now()
+        )
         membership.refresh_from_db()
         audit_record(action="membership.reactivated", tenant=tenant, obj=membership)
     return membership
@@ -253,7 +257,7 @@ def reset_demo_login(user: User, *, tenant: Tenant) -> None:
         User.objects.filter(pk=user.pk).update(is_active=True)
         user.is_active = True
         audit_record(action="account.reactivated", tenant=tenant, obj=user)
-    lockout.clear_account(user.username)
+    lockout.clear_account(lockout.user_key(user))
 
 
 def ensure_all() -> None:

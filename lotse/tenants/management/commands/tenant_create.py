@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from lotse.accounts import services as account_services
-from lotse.accounts.models import User
+from lotse.accounts.models import User, normalize_username
 from lotse.audit.services import audit_record
 from lotse.tenants import services
 from lotse.tenants.models import Membership, Role, Tenant, TenantKind
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if Tenant.objects.filter(slug=options["slug"]).exists():
             raise CommandError(f"A tenant with the short name {options['slug']!r} exists already.")
-        if User.objects.filter(username__iexact=options["admin_username"]).exists():
+        if User.objects.filter(username=normalize_username(options["admin_username"])).exists():
             raise CommandError(f"The username {options['admin_username']!r} is taken.")
         try:
             with transaction.atomic():
@@ -42,7 +43,9 @@ class Command(BaseCommand):
                     last_name=options["admin_last_name"],
                     email=options["admin_email"],
                 )
-                membership = Membership.objects.create(user=user, tenant=tenant, role=Role.TENANT_ADMIN)
+                membership = Membership.objects.create(
+                    user=user, tenant=tenant, role=Role.TENANT_ADMIN, accepted_at=timezone.now()
+                )
                 audit_record(
                     action="membership.created",
                     tenant=tenant,
