@@ -69,6 +69,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint lotse --lint --quiet
+	$(BIN)/djlint lotse --check --quiet
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py check_translations
 	$(BIN)/mypy lotse

@@ -214,6 +214,14 @@ def account_create(
     return user, password
 
 
+def _issue_temporary_password(user: User) -> str:
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return password
+
+
 def audit_account_event(*, action: str, actor: User | None, user: User, details: dict[str, Any] | None = None) -> None:
     """An account is shared by every tenant its person works in: write the event into each of
     their chains, so that every tenant's data-protection officer sees changes to it."""
@@ -229,10 +237,7 @@ def audit_account_event(*, action: str, actor: User | None, user: User, details:
 @transaction.atomic
 def account_password_reset(*, actor: User, user: User) -> str:
     """A new temporary password (to hand over in person); every session of the user ends."""
-    password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    password = _issue_temporary_password(user)
     ended = sessions.end_all(user)
     audit_account_event(action="account.password_reset", actor=actor, user=user, details={"sessions_ended": ended})
     return password
@@ -244,10 +249,7 @@ def account_totp_reset(*, actor: User, user: User) -> str:
     temporary one handed over in person. Otherwise whoever knows (or watched) the old password
     could set up their own authenticator at the next sign-in."""
     TotpDevice.objects.filter(user=user).delete()
-    password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    password = _issue_temporary_password(user)
     ended = sessions.end_all(user)
     audit_account_event(action="account.totp_reset", actor=actor, user=user, details={"sessions_ended": ended})
     return password

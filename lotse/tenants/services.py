@@ -226,8 +226,19 @@ def membership_set_active(*, actor: User, membership: Membership, active: bool) 
 
 _NAME_TAKEN = _("This name is already used in this tenant.")
 
+# Tenant structure edited in the UI, with the audit name of each kind.
+_STRUCTURE_AUDIT_NAMES: dict[type[Model], str] = {
+    Provider: "provider",
+    Location: "location",
+    Municipality: "municipality",
+}
 
-def _create(model: type[Model], *, actor: User, tenant: Tenant, action: str, **fields: Any) -> Any:
+
+def structure_create(model: type[Model], *, actor: User, tenant: Tenant, **fields: Any) -> Any:
+    """Create a provider, location or municipality of ``tenant``; linked records (a location's
+    provider and municipality, …) must belong to the same tenant."""
+    _check_same_tenant(tenant, fields)
+    action = f"{_STRUCTURE_AUDIT_NAMES[model]}.created"
     try:
         with transaction.atomic():
             obj = model._default_manager.create(tenant=tenant, updated_by=actor, **fields)
@@ -237,7 +248,10 @@ def _create(model: type[Model], *, actor: User, tenant: Tenant, action: str, **f
     return obj
 
 
-def _update(obj: Any, *, actor: User, expected_version: int, action: str, **fields: Any) -> Any:
+def structure_update(obj: Any, *, actor: User, expected_version: int, **fields: Any) -> Any:
+    """Change a provider, location or municipality if nobody saved it since ``expected_version``."""
+    _check_same_tenant(obj.tenant, fields)
+    action = f"{_STRUCTURE_AUDIT_NAMES[type(obj)]}.updated"
     try:
         with transaction.atomic():
             changed = [k for k, v in fields.items() if getattr(obj, k) != v]
@@ -248,39 +262,7 @@ def _update(obj: Any, *, actor: User, expected_version: int, action: str, **fiel
     return obj
 
 
-def provider_create(*, actor: User, tenant: Tenant, **fields: Any) -> Provider:
-    _check_same_tenant(tenant, fields.get("municipality"))
-    return _create(Provider, actor=actor, tenant=tenant, action="provider.created", **fields)
-
-
-def provider_update(*, actor: User, provider: Provider, expected_version: int, **fields: Any) -> Provider:
-    _check_same_tenant(provider.tenant, fields.get("municipality"))
-    return _update(provider, actor=actor, expected_version=expected_version, action="provider.updated", **fields)
-
-
-def location_create(*, actor: User, tenant: Tenant, **fields: Any) -> Location:
-    _check_same_tenant(tenant, fields.get("provider"), fields.get("municipality"))
-    return _create(Location, actor=actor, tenant=tenant, action="location.created", **fields)
-
-
-def location_update(*, actor: User, location: Location, expected_version: int, **fields: Any) -> Location:
-    _check_same_tenant(location.tenant, fields.get("provider"), fields.get("municipality"))
-    return _update(location, actor=actor, expected_version=expected_version, action="location.updated", **fields)
-
-
-def municipality_create(*, actor: User, tenant: Tenant, **fields: Any) -> Municipality:
-    return _create(Municipality, actor=actor, tenant=tenant, action="municipality.created", **fields)
-
-
-def municipality_update(
-    *, actor: User, municipality: Municipality, expected_version: int, **fields: Any
-) -> Municipality:
-    return _update(
-        municipality, actor=actor, expected_version=expected_version, action="municipality.updated", **fields
-    )
-
-
-def _check_same_tenant(tenant: Tenant, *related: Any) -> None:
-    for obj in related:
-        if obj is not None and obj.tenant_id != tenant.pk:
+def _check_same_tenant(tenant: Tenant, fields: dict[str, Any]) -> None:
+    for value in fields.values():
+        if hasattr(value, "tenant_id") and value.tenant_id != tenant.pk:
             raise ValidationError(_("A linked record belongs to another tenant."))

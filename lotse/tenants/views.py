@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -32,7 +33,7 @@ from lotse.tenants.forms import (
     StaffEditForm,
     StaffFilterForm,
 )
-from lotse.tenants.models import Membership
+from lotse.tenants.models import Location, Membership, Municipality, Provider
 from lotse.ui.htmx import render_list
 
 
@@ -304,145 +305,104 @@ def staff_membership_restore(request: TenantRequest, ctx: Any, membership: Membe
 # --- Providers, locations, municipalities -------------------------------------------------------
 
 
-def _structure_list(request: TenantRequest, template: str, items: Any) -> HttpResponse:
-    ctx = request.access
-    return render(request, template, {"items": items, "can_manage": ctx.has(Perm.STRUCTURE_MANAGE)})
+@dataclass(frozen=True)
+class StructureKind:
+    """What differs between the provider, location and municipality pages."""
+
+    model: type[VersionedModel]
+    form: type
+    list_template: str
+    list_url: str
+    items: Callable[[Any], Any]
+    get: Callable[[Any, int], Any]
+    new_title: Any
+    edit_title: Any
 
 
-def _structure_form(
-    request: TenantRequest,
-    *,
-    form_class: type,
-    obj: VersionedModel | None,
-    save: Callable[..., Any],
-    list_url: str,
-    title: str,
-) -> HttpResponse:
-    """Create (``obj`` is None) or edit a provider, location or municipality. ``save`` is
-    called with the actor, the tenant, the version the editor loaded and the field values."""
-    ctx = request.access
-    instance = copy.copy(obj) if obj is not None else None
-    initial = {"version": obj.version} if obj is not None else None
-    form = form_class(_data(request), instance=instance, initial=initial, tenant=ctx.tenant)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
-        try:
-            save(actor=request.user, tenant=ctx.tenant, version=form.cleaned_data.get("version") or 0, **fields)
-        except StaleObjectError as exc:
-            conflict = _conflict(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(list_url, tenant=ctx.tenant.slug)
-    context = {"form": form, "object": obj, "conflict": conflict, "title": title, "list_url": list_url}
-    return render(request, "tenants/structure_form.html", context)
+def _structure_views(kind: StructureKind) -> tuple[Callable[..., HttpResponse], ...]:
+    """List (readers), create and edit (tenant admins) for one kind of tenant structure."""
+
+    def form_page(request: TenantRequest, obj: Any) -> HttpResponse:
+        ctx = request.access
+        initial = {"version": obj.version} if obj is not None else None
+        # the form gets a copy: ModelForm validation writes into its instance
+        form = kind.form(_data(request), instance=copy.copy(obj), initial=initial, tenant=ctx.tenant)
+        conflict = None
+        if request.method == "POST" and form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            try:
+                if obj is None:
+                    services.structure_create(kind.model, actor=request.user, tenant=ctx.tenant, **fields)
+                else:
+                    version = form.cleaned_data.get("version") or 0
+                    services.structure_update(obj, actor=request.user, expected_version=version, **fields)
+            except StaleObjectError as exc:
+                conflict = _conflict(request, form, exc, {"version": exc.current.version})
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect(kind.list_url, tenant=ctx.tenant.slug)
+        title = kind.new_title if obj is None else kind.edit_title
+        context = {"form": form, "object": obj, "conflict": conflict, "title": title, "list_url": kind.list_url}
+        return render(request, "tenants/structure_form.html", context)
+
+    @tenant_view(Perm.STRUCTURE_VIEW)
+    @require_GET
+    def list_view(request: TenantRequest, tenant: str) -> HttpResponse:
+        ctx = request.access
+        context = {"items": kind.items(ctx), "can_manage": ctx.has(Perm.STRUCTURE_MANAGE)}
+        return render(request, kind.list_template, context)
+
+    @tenant_view(Perm.STRUCTURE_MANAGE)
+    @require_http_methods(["GET", "POST"])
+    def create_view(request: TenantRequest, tenant: str) -> HttpResponse:
+        return form_page(request, None)
+
+    @tenant_view(Perm.STRUCTURE_MANAGE)
+    @require_http_methods(["GET", "POST"])
+    def edit_view(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
+        return form_page(request, kind.get(request.access, pk))
+
+    return list_view, create_view, edit_view
 
 
-@tenant_view(Perm.STRUCTURE_VIEW)
-@require_GET
-def provider_list(request: TenantRequest, tenant: str) -> HttpResponse:
-    return _structure_list(request, "tenants/provider_list.html", selectors.provider_list(request.access))
-
-
-@tenant_view(Perm.STRUCTURE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def provider_create(request: TenantRequest, tenant: str) -> HttpResponse:
-    return _structure_form(
-        request,
-        form_class=ProviderForm,
-        obj=None,
-        save=lambda version, **f: services.provider_create(**f),
+provider_list, provider_create, provider_edit = _structure_views(
+    StructureKind(
+        model=Provider,
+        form=ProviderForm,
+        list_template="tenants/provider_list.html",
         list_url="tenants:provider_list",
-        title=_("New provider"),
+        items=selectors.provider_list,
+        get=selectors.provider_get,
+        new_title=gettext_lazy("New provider"),
+        edit_title=gettext_lazy("Edit provider"),
     )
-
-
-@tenant_view(Perm.STRUCTURE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def provider_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
-    obj = selectors.provider_get(request.access, pk)
-    return _structure_form(
-        request,
-        form_class=ProviderForm,
-        obj=obj,
-        save=lambda actor, tenant, version, **f: services.provider_update(
-            actor=actor, provider=obj, expected_version=version, **f
-        ),
-        list_url="tenants:provider_list",
-        title=_("Edit provider"),
-    )
-
-
-@tenant_view(Perm.STRUCTURE_VIEW)
-@require_GET
-def location_list(request: TenantRequest, tenant: str) -> HttpResponse:
-    return _structure_list(request, "tenants/location_list.html", selectors.location_list(request.access))
-
-
-@tenant_view(Perm.STRUCTURE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def location_create(request: TenantRequest, tenant: str) -> HttpResponse:
-    return _structure_form(
-        request,
-        form_class=LocationForm,
-        obj=None,
-        save=lambda version, **f: services.location_create(**f),
+)
+location_list, location_create, location_edit = _structure_views(
+    StructureKind(
+        model=Location,
+        form=LocationForm,
+        list_template="tenants/location_list.html",
         list_url="tenants:location_list",
-        title=_("New location"),
+        items=selectors.location_list,
+        get=selectors.location_get,
+        new_title=gettext_lazy("New location"),
+        edit_title=gettext_lazy("Edit location"),
     )
-
-
-@tenant_view(Perm.STRUCTURE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def location_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
-    obj = selectors.location_get(request.access, pk)
-    return _structure_form(
-        request,
-        form_class=LocationForm,
-        obj=obj,
-        save=lambda actor, tenant, version, **f: services.location_update(
-            actor=actor, location=obj, expected_version=version, **f
-        ),
-        list_url="tenants:location_list",
-        title=_("Edit location"),
-    )
-
-
-@tenant_view(Perm.STRUCTURE_VIEW)
-@require_GET
-def municipality_list(request: TenantRequest, tenant: str) -> HttpResponse:
-    return _structure_list(request, "tenants/municipality_list.html", selectors.municipality_list(request.access))
-
-
-@tenant_view(Perm.STRUCTURE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def municipality_create(request: TenantRequest, tenant: str) -> HttpResponse:
-    return _structure_form(
-        request,
-        form_class=MunicipalityForm,
-        obj=None,
-        save=lambda version, **f: services.municipality_create(**f),
+)
+municipality_list, municipality_create, municipality_edit = _structure_views(
+    StructureKind(
+        model=Municipality,
+        form=MunicipalityForm,
+        list_template="tenants/municipality_list.html",
         list_url="tenants:municipality_list",
-        title=_("New municipality"),
+        items=selectors.municipality_list,
+        get=selectors.municipality_get,
+        new_title=gettext_lazy("New municipality"),
+        edit_title=gettext_lazy("Edit municipality"),
     )
-
-
-@tenant_view(Perm.STRUCTURE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def municipality_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
-    obj = selectors.municipality_get(request.access, pk)
-    return _structure_form(
-        request,
-        form_class=MunicipalityForm,
-        obj=obj,
-        save=lambda actor, tenant, version, **f: services.municipality_update(
-            actor=actor, municipality=obj, expected_version=version, **f
-        ),
-        list_url="tenants:municipality_list",
-        title=_("Edit municipality"),
-    )
+)
 
 
 # --- Invitations (answered by the invited person, outside any tenant) ----------------------------
