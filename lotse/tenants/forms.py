@@ -49,10 +49,9 @@ class StaffFilterForm(KernFormMixin, forms.Form):
         provider.empty_label = _("all providers")
 
 
-class StaffBaseForm(KernFormMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address (work)"), required=False)
+class RoleForm(KernFormMixin, forms.Form):
+    """Role and provider of a membership, with the roles the tenant's kind allows."""
+
     role = forms.ChoiceField(label=_("Role"))
     provider = forms.ModelChoiceField(
         label=_("Provider"),
@@ -74,6 +73,13 @@ class StaffBaseForm(KernFormMixin, forms.Form):
         return data
 
 
+class StaffBaseForm(RoleForm):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address (work)"), required=False)
+    field_order = ["first_name", "last_name", "email", "role", "provider"]
+
+
 class StaffCreateForm(StaffBaseForm):
     username = forms.RegexField(
         label=_("Username"),
@@ -85,32 +91,15 @@ class StaffCreateForm(StaffBaseForm):
     field_order = ["username", "first_name", "last_name", "email", "role", "provider"]
 
 
-class StaffAddExistingForm(KernFormMixin, forms.Form):
-    """Give a person who already has a Lotse account (in another tenant) a role here."""
+class StaffAddExistingForm(RoleForm):
+    """Invite a person who already has a Lotse account (in another tenant) to a role here."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
     email = forms.EmailField(
         label=_("E-mail address of the account"),
         help_text=_("Must match the e-mail address stored with the account, as a check against typing errors."),
     )
-    role = forms.ChoiceField(label=_("Role"))
-    provider = forms.ModelChoiceField(
-        label=_("Provider"),
-        required=False,
-        queryset=Provider.objects.none(),
-        help_text=_("Required for case managers and provider leads."),
-    )
-
-    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "role").choices = [("", "–"), *role_choices(tenant)]
-        model_choice_field(self, "provider").queryset = Provider.objects.filter(tenant=tenant, is_active=True)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("role", "") in PROVIDER_ROLES and not data.get("provider"):
-            self.add_error("provider", _("This role needs a provider."))
-        return data
+    field_order = ["username", "email", "role", "provider"]
 
 
 class StaffEditForm(StaffBaseForm):

@@ -61,6 +61,28 @@ def tenant_create(*, name: str, slug: str, kind: str) -> Tenant:
     return tenant
 
 
+def _membership_create(
+    *, actor: User, user: User, tenant: Tenant, role: str, provider: Provider | None, invitation: bool
+) -> Membership:
+    """A membership and its audit event; an invitation waits for the person's acceptance."""
+    membership = Membership.objects.create(
+        user=user,
+        tenant=tenant,
+        role=role,
+        provider=provider,
+        updated_by=actor,
+        accepted_at=None if invitation else timezone.now(),
+    )
+    audit_record(
+        action="membership.invited" if invitation else "membership.created",
+        actor=actor,
+        tenant=tenant,
+        obj=membership,
+        details={"role": role, "provider_id": provider.pk if provider else None, "user_id": user.pk},
+    )
+    return membership
+
+
 def staff_create(
     *,
     actor: User,
@@ -87,15 +109,8 @@ def staff_create(
                 last_name=last_name,
                 email=email,
             )
-            membership = Membership.objects.create(
-                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor, accepted_at=timezone.now()
-            )
-            audit_record(
-                action="membership.created",
-                actor=actor,
-                tenant=tenant,
-                obj=membership,
-                details={"role": role, "provider_id": provider.pk if provider else None, "user_id": user.pk},
+            membership = _membership_create(
+                actor=actor, user=user, tenant=tenant, role=role, provider=provider, invitation=False
             )
     except IntegrityError as exc:  # the same username was taken concurrently
         raise taken from exc
@@ -168,15 +183,8 @@ def staff_add_existing(
         )
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(
-                user=user, tenant=tenant, role=role, provider=provider, updated_by=actor, accepted_at=None
-            )
-            audit_record(
-                action="membership.invited",
-                actor=actor,
-                tenant=tenant,
-                obj=membership,
-                details={"role": role, "provider_id": provider.pk if provider else None, "user_id": user.pk},
+            membership = _membership_create(
+                actor=actor, user=user, tenant=tenant, role=role, provider=provider, invitation=True
             )
     except IntegrityError as exc:
         raise ValidationError(_("This person already has a membership here.")) from exc

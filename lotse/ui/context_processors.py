@@ -5,14 +5,22 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 
 from lotse.tenants.models import Membership, Role
 from lotse.ui.navigation import NavItem, items_for
 
 
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in the language itself, as the switch shows it
+
+
 @dataclass
 class Shell:
     demo_mode: bool
+    other_language: Language
     tenant: Any = None
     role_label: str = ""
     tenant_count: int = 0
@@ -21,7 +29,9 @@ class Shell:
 
 def shell(request: HttpRequest) -> dict[str, Shell]:
     """What the page frame shows: tenant, role, navigation, demo banner."""
-    result = Shell(demo_mode=settings.DEMO_MODE)
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    other = next((code, name) for code, name in settings.LANGUAGES if code != current[:2])
+    result = Shell(demo_mode=settings.DEMO_MODE, other_language=Language(*other))
     ctx = getattr(request, "access", None)
     user = getattr(request, "user", None)
     if ctx is None or user is None or not user.is_authenticated:

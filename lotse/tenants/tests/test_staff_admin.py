@@ -13,17 +13,9 @@ from lotse.accounts.models import User
 from lotse.audit.models import AuditEvent
 from lotse.tenants.models import Membership, Role
 from lotse.tenants.tests.factories import MembershipFactory
+from lotse.tenants.tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, world, **kwargs):
-    return reverse(name, kwargs={"tenant": world.wesel.tenant.slug, **kwargs})
-
-
-@pytest.fixture
-def admin(world, signed_in):
-    return signed_in(world.user(Role.TENANT_ADMIN))
 
 
 def test_create_account_shows_temporary_password_once(world, admin):

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from lotse.audit.models import AuditEvent
 from lotse.tenants.models import Provider, Role
+from lotse.tenants.tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, world, **kwargs):
-    return reverse(name, kwargs={"tenant": world.wesel.tenant.slug, **kwargs})
-
-
-@pytest.fixture
-def admin(world, signed_in):
-    return signed_in(world.user(Role.TENANT_ADMIN))
 
 
 def test_create_provider(world, admin):
