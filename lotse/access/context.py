@@ -26,10 +26,6 @@ class AccessContext:
     def provider_id(self) -> int | None:
         return self.membership.provider_id if self.membership else None
 
-    @property
-    def is_authenticated(self) -> bool:
-        return bool(self.user is not None and self.user.is_authenticated)
-
     def has(self, perm: Perm) -> bool:
         return self.membership is not None and role_has(self.membership.role, perm)
 

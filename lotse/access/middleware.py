@@ -8,24 +8,17 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from lotse.access.context import AccessContext, TenantAccessContext
 from lotse.access.decorators import AccessRule
+from lotse.core.http import redirect_to
 from lotse.tenants.models import Membership
 
 logger = logging.getLogger(__name__)
 
 SESSION_TENANT = "lotse_tenant"
-
-
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
 
 
 class AccessMiddleware:
@@ -52,10 +45,10 @@ class AccessMiddleware:
         user = request.user
         if not user.is_authenticated:
             if getattr(request, "htmx", False):
-                return _redirect(request, reverse("accounts:login"))
+                return redirect_to(request, reverse("accounts:login"))
             return redirect_to_login(request.get_full_path())
         if user.must_change_password and not rule.allow_pending_password:  # type: ignore[union-attr]
-            return _redirect(request, reverse("accounts:password_change"))
+            return redirect_to(request, reverse("accounts:password_change"))
         if rule.kind == "authenticated":
             return None
         slug = view_kwargs.get("tenant")

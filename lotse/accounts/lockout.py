@@ -28,18 +28,6 @@ class LockState:
     account_failures: int
     address_failures: int
 
-    @property
-    def account_locked(self) -> bool:
-        return self.account_failures >= settings.LOCKOUT_FAILURES
-
-    @property
-    def address_locked(self) -> bool:
-        return self.address_failures >= settings.LOCKOUT_ADDRESS_FAILURES
-
-    @property
-    def locked(self) -> bool:
-        return self.account_locked or self.address_locked
-
 
 @dataclass(frozen=True)
 class Attempt:
@@ -51,10 +39,10 @@ class Attempt:
     state: LockState
 
 
-def account_key(username: str) -> str:
-    name = normalize_username(username)
-    user = User.objects.filter(username=name).only("pk").first()
-    return user_key(user) if user is not None else f"name:{name}"
+def account_key(username: str, user: User | None) -> str:
+    """``user`` is the account ``username`` names, if any: then every spelling that signs in
+    to it counts against the same key."""
+    return user_key(user) if user is not None else f"name:{normalize_username(username)}"
 
 
 def user_key(user: User) -> str:
@@ -85,13 +73,6 @@ def _count(kind: str, value: str | None) -> int:
     if not value:
         return 0
     return LoginFailure.objects.filter(kind=kind, key_hash=_hash(kind, value), created_at__gte=_window_start()).count()
-
-
-def lock_state(*, account: str | None, address: str | None) -> LockState:
-    return LockState(
-        account_failures=_count(FailureKind.ACCOUNT, account),
-        address_failures=_count(FailureKind.ADDRESS, address_key(address)),
-    )
 
 
 def begin(*, account: str | None, address: str | None) -> Attempt:

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from lotse.accounts.services import SESSION_AUTH_AT, SESSION_SEEN_AT, logout_user
+from lotse.core.http import redirect_to
 
 # Refresh the idle timestamp at most this often, to spare a session write per request.
 SEEN_RESOLUTION_SECONDS = 30
@@ -35,11 +36,7 @@ class SessionLimitMiddleware:
                 logout_user(request, reason=reason)
                 query = urlencode({"expired": reason, "next": request.get_full_path()})
                 url = f"{reverse('accounts:login')}?{query}"
-                if getattr(request, "htmx", False):
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = url
-                    return response
-                return HttpResponseRedirect(url)
+                return redirect_to(request, url)
             if seen_at is not None and now - seen_at >= SEEN_RESOLUTION_SECONDS:
                 request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)

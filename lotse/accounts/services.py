@@ -61,14 +61,13 @@ def _record_failure(attempt: lockout.Attempt, *, user: User | None, action: str,
 def password_step(request: HttpRequest, *, username: str, password: str) -> PasswordResult:
     """First factor. The attempt is recorded before the password is checked, so parallel
     guesses count against each other; raises :class:`LockedOut` when the limit is reached."""
-    attempt = lockout.begin(account=lockout.account_key(username), address=client_address(request))
+    target = _user_by_name(username)
+    attempt = lockout.begin(account=lockout.account_key(username, target), address=client_address(request))
     if attempt.refused:
         raise LockedOut
     user = authenticate(request, username=normalize_username(username), password=password)
     if user is None:
-        _record_failure(
-            attempt, user=_user_by_name(username), action="auth.login_failed", details={"factor": "password"}
-        )
+        _record_failure(attempt, user=target, action="auth.login_failed", details={"factor": "password"})
         return PasswordResult(ok=False)
     lockout.succeeded(attempt)
     # The account counter also counts wrong codes: it is cleared only after both factors.

@@ -19,6 +19,7 @@ from lotse.access.http import LotseRequest
 from lotse.accounts import services, totp
 from lotse.accounts.forms import CodeForm, LoginForm, PasswordChangeForm
 from lotse.accounts.models import User
+from lotse.core.http import post_data
 
 NEXT_SESSION_KEY = "lotse_next"
 
@@ -54,7 +55,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         nxt = _safe_next(request, request.GET.get("next"))
         if nxt:
             request.session[NEXT_SESSION_KEY] = nxt
-    form = LoginForm(request.POST if request.method == "POST" else None)
+    form = LoginForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             result = services.password_step(
@@ -84,7 +85,7 @@ def totp_verify_view(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, _("Please sign in again."))
         return redirect("accounts:login")
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             if services.second_factor_step(request, user=user, code=form.cleaned_data["code"]):
@@ -107,7 +108,7 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     if user.totp_device_confirmed():
         return redirect("accounts:totp_verify")
     device = services.enrolment_device(user)
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             if services.enrol_step(request, user=user, code=form.cleaned_data["code"]):
@@ -140,7 +141,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: LotseRequest) -> HttpResponse:
     user = request.user
-    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    form = PasswordChangeForm(user, post_data(request))
     if request.method == "POST":
         try:
             attempt = services.begin_old_password_check(request, user=user)

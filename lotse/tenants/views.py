@@ -22,6 +22,7 @@ from lotse.access.decorators import authenticated, tenant_view
 from lotse.access.http import LotseRequest, TenantRequest
 from lotse.access.permissions import Perm
 from lotse.accounts import services as account_services
+from lotse.core.http import post_data
 from lotse.core.versioning import StaleObjectError, VersionedModel
 from lotse.tenants import selectors, services
 from lotse.tenants.forms import (
@@ -35,10 +36,6 @@ from lotse.tenants.forms import (
 )
 from lotse.tenants.models import Location, Membership, Municipality, Provider
 from lotse.ui.htmx import render_list
-
-
-def _data(request: TenantRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _conflict(
@@ -99,7 +96,7 @@ def staff_list(request: TenantRequest, tenant: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: TenantRequest, tenant: str) -> HttpResponse:
     ctx = request.access
-    form = StaffCreateForm(_data(request), tenant=ctx.tenant)
+    form = StaffCreateForm(post_data(request), tenant=ctx.tenant)
     if request.method == "POST" and form.is_valid():
         try:
             membership, password = services.staff_create(actor=request.user, tenant=ctx.tenant, **form.cleaned_data)
@@ -120,7 +117,7 @@ def staff_add_existing(request: TenantRequest, tenant: str) -> HttpResponse:
     """A person who already works in another tenant gets a role here (one account, several
     memberships); their password and authenticator stay as they are."""
     ctx = request.access
-    form = StaffAddExistingForm(_data(request), tenant=ctx.tenant)
+    form = StaffAddExistingForm(post_data(request), tenant=ctx.tenant)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.staff_add_existing(actor=request.user, tenant=ctx.tenant, **form.cleaned_data)
@@ -165,7 +162,7 @@ def staff_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
         "user_version": user.version,
     }
     account_editable = policy.can_manage_account(ctx, user)
-    form = StaffEditForm(_data(request), initial=initial, tenant=ctx.tenant, account_editable=account_editable)
+    form = StaffEditForm(post_data(request), initial=initial, tenant=ctx.tenant, account_editable=account_editable)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -326,7 +323,7 @@ def _structure_views(kind: StructureKind) -> tuple[Callable[..., HttpResponse], 
         ctx = request.access
         initial = {"version": obj.version} if obj is not None else None
         # the form gets a copy: ModelForm validation writes into its instance
-        form = kind.form(_data(request), instance=copy.copy(obj), initial=initial, tenant=ctx.tenant)
+        form = kind.form(post_data(request), instance=copy.copy(obj), initial=initial, tenant=ctx.tenant)
         conflict = None
         if request.method == "POST" and form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form._meta.fields}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,27 +18,33 @@ from lotse.tenants import selectors as tenant_selectors
 from lotse.ui.dashboards import sections_for
 
 
+def _tenant_choice(request: LotseRequest) -> dict[str, Any]:
+    return {
+        "memberships": list(tenant_selectors.user_tenants(request.user)),
+        "invitations": list(tenant_selectors.open_invitations(request.user)),
+    }
+
+
 @authenticated()
 @require_GET
 def home(request: LotseRequest) -> HttpResponse:
-    """After sign-in: the last tenant used, the only tenant, or the choice of tenants."""
-    memberships = list(tenant_selectors.user_tenants(request.user))
-    invitations = list(tenant_selectors.open_invitations(request.user))
+    """After sign-in: the last tenant used, the only tenant, or the choice of tenants (always
+    the choice while an invitation waits for an answer)."""
+    choice = _tenant_choice(request)
+    memberships = choice["memberships"]
     last = request.session.get(SESSION_TENANT)
-    if not invitations:
+    if not choice["invitations"]:
         for membership in memberships:
             if membership.tenant.slug == last or len(memberships) == 1:
                 return redirect("ui:dashboard", tenant=membership.tenant.slug)
-    return render(request, "ui/tenant_select.html", {"memberships": memberships, "invitations": invitations})
+    return render(request, "ui/tenant_select.html", choice)
 
 
 @authenticated()
 @require_GET
 def tenant_select(request: LotseRequest) -> HttpResponse:
     """Explicit switch between the tenants a user works in."""
-    memberships = list(tenant_selectors.user_tenants(request.user))
-    invitations = list(tenant_selectors.open_invitations(request.user))
-    return render(request, "ui/tenant_select.html", {"memberships": memberships, "invitations": invitations})
+    return render(request, "ui/tenant_select.html", _tenant_choice(request))
 
 
 @tenant_view(Perm.DASHBOARD_VIEW)
