@@ -16,11 +16,27 @@ class Perm(StrEnum):
     STRUCTURE_MANAGE = "structure.manage"
     AUDIT_VIEW = "audit.view"
     CROSS_TENANT_AGGREGATES = "aggregates.cross_tenant"
+    # Case management: case managers work cases (own and substituted); coordinators oversee all
+    # cases of the tenant pseudonymised. Object rules: lotse.access.cases.
+    CASE_WORK = "case.work"
+    CASE_OVERSIGHT = "case.oversight"
+    AGENCY_VIEW = "agency.view"
+    AGENCY_MANAGE = "agency.manage"
+    CASE_SETTINGS_MANAGE = "case_settings.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.CASE_MANAGER: frozenset({Perm.DASHBOARD_VIEW}),
-    Role.COORDINATOR: frozenset({Perm.DASHBOARD_VIEW, Perm.STAFF_VIEW, Perm.STRUCTURE_VIEW}),
+    Role.CASE_MANAGER: frozenset({Perm.DASHBOARD_VIEW, Perm.CASE_WORK, Perm.AGENCY_VIEW}),
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.DASHBOARD_VIEW,
+            Perm.STAFF_VIEW,
+            Perm.STRUCTURE_VIEW,
+            Perm.CASE_OVERSIGHT,
+            Perm.AGENCY_VIEW,
+            Perm.AGENCY_MANAGE,
+        }
+    ),
     Role.PROVIDER_LEAD: frozenset({Perm.DASHBOARD_VIEW, Perm.STAFF_VIEW, Perm.STRUCTURE_VIEW}),
     Role.FUNDING_CLERK: frozenset({Perm.DASHBOARD_VIEW, Perm.STRUCTURE_VIEW}),
     Role.COMMITTEE_MEMBER: frozenset({Perm.DASHBOARD_VIEW}),
@@ -32,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.STAFF_MANAGE,
             Perm.STRUCTURE_VIEW,
             Perm.STRUCTURE_MANAGE,
+            Perm.CASE_SETTINGS_MANAGE,
         }
     ),
     Role.STATE_ANALYST: frozenset({Perm.DASHBOARD_VIEW, Perm.CROSS_TENANT_AGGREGATES}),

@@ -27,6 +27,9 @@ CSRF_TRUSTED_ORIGINS = env_list("LOTSE_CSRF_TRUSTED_ORIGINS")
 FIELD_ENCRYPTION_KEYS = env_list("LOTSE_FIELD_ENCRYPTION_KEYS")
 # HMAC key of the audit hash chain. Must stay stable for the lifetime of the audit log.
 AUDIT_KEY = env_str("LOTSE_AUDIT_KEY")
+# Keyed hash (HMAC) for the search before create on normalised name + birth date. Unlike the
+# field-encryption keys it is not rotated: changing it makes earlier clients unfindable.
+LOOKUP_KEY = env_str("LOTSE_LOOKUP_KEY")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -42,6 +45,9 @@ INSTALLED_APPS = [
     "lotse.accounts",
     "lotse.access",
     "lotse.audit",
+    "lotse.network",
+    "lotse.cases",
+    "lotse.consent",
     "lotse.ui",
     "lotse.demo",
 ]
@@ -159,6 +165,13 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("LOTSE_STATIC_ROOT", str(DATA_DIR / "static")))
+# Case documents: encrypted files outside the web root, never served by the web server.
+DOCUMENT_ROOT = Path(env_str("LOTSE_DOCUMENT_ROOT", str(DATA_DIR / "documents")))
+DOCUMENT_MAX_BYTES = env_int("LOTSE_DOCUMENT_MAX_MB", 10) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads up to the document limit stay in memory, so no plain-text copy reaches a temp file;
+# larger ones are refused by the size check (and should be by the proxy's body limit first).
+FILE_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 65_536
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -208,6 +221,9 @@ LOGGING = {
     "loggers": {
         # runserver's access lines carry query strings; lotse.request logs each request instead.
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # PDF rendering reports every font subset at INFO; only problems are of interest.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -16,6 +16,7 @@ from lotse.settings.base import (
     DEBUG,
     DEMO_MODE,
     FIELD_ENCRYPTION_KEYS,
+    LOOKUP_KEY,
     SECRET_KEY,
     TRUSTED_PROXY_COUNT,
 )
@@ -27,6 +28,7 @@ _missing = [
         ("LOTSE_SECRET_KEY", SECRET_KEY),
         ("LOTSE_FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS),
         ("LOTSE_AUDIT_KEY", AUDIT_KEY),
+        ("LOTSE_LOOKUP_KEY", LOOKUP_KEY),
         ("LOTSE_ALLOWED_HOSTS", ALLOWED_HOSTS),
         ("LOTSE_DATABASE_URL", DATABASES),
     ]
@@ -47,6 +49,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     )
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("LOTSE_SECRET_KEY must be at least 50 random characters.")
+if len(LOOKUP_KEY) < 32:
+    raise ImproperlyConfigured("LOTSE_LOOKUP_KEY must be at least 32 random characters.")
 if len(AUDIT_KEY) < 32:
     raise ImproperlyConfigured("LOTSE_AUDIT_KEY must be at least 32 random characters.")
 for _key in FIELD_ENCRYPTION_KEYS:

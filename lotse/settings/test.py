@@ -9,6 +9,7 @@ from lotse.settings.base import DATABASES, database_config
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
 FIELD_ENCRYPTION_KEYS = ["MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="]
 AUDIT_KEY = "test-audit-key-0123456789abcdefghijkl"
+LOOKUP_KEY = "test-lookup-key-0123456789abcdefghijk"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEMO_MODE = False
 TOTP_REQUIRED = True
@@ -23,3 +24,5 @@ STORAGES = {
 }
 LOG_FORMAT = "json"
 LOGGING["loggers"]["lotse.request"] = {"level": "WARNING"}  # type: ignore[index]  # noqa: F405
+# Uploaded documents of the test run go to a throw-away directory.
+DOCUMENT_ROOT = __import__("pathlib").Path(__import__("tempfile").mkdtemp(prefix="lotse-test-documents-"))

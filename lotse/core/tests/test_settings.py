@@ -22,6 +22,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         LOTSE_SECRET_KEY=secrets.token_urlsafe(50),
         LOTSE_FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
         LOTSE_AUDIT_KEY=secrets.token_urlsafe(32),
+        LOTSE_LOOKUP_KEY=secrets.token_urlsafe(32),
         LOTSE_ALLOWED_HOSTS="lotse.kreis-beispiel.de",
         LOTSE_DATABASE_URL="postgres://lotse@db.internal:5432/lotse",
     )
@@ -47,6 +48,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "LOTSE_SECRET_KEY",
         "LOTSE_FIELD_ENCRYPTION_KEYS",
         "LOTSE_AUDIT_KEY",
+        "LOTSE_LOOKUP_KEY",
         "LOTSE_ALLOWED_HOSTS",
         "LOTSE_DATABASE_URL",
     ],

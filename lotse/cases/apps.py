@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "lotse.cases"
+    label = "cases"
+    verbose_name = _("Case management")
+
+    def ready(self) -> None:
+        from lotse.audit.actions import register
+        from lotse.cases.audit_actions import ACTIONS
+
+        register(ACTIONS)
