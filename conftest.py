@@ -35,6 +35,10 @@ class TenantWorld:
     location: Any
     users: dict[str, User] = field(default_factory=dict)
     memberships: dict[str, Any] = field(default_factory=dict)
+    # case management: one named, open case of the tenant's case manager with one of everything
+    agency: Any = None
+    case: Any = None
+    objects: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,7 +67,83 @@ def _tenant_world(name: str, slug: str, prefix: str) -> TenantWorld:
         provider_for_role = provider if role in (Role.CASE_MANAGER, Role.PROVIDER_LEAD) else None
         world.users[role] = user
         world.memberships[role] = MembershipFactory(user=user, tenant=tenant, role=role, provider=provider_for_role)
+    _case_world(world)
     return world
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _case_world(world: TenantWorld) -> None:
+    """A named open case with consent, release, assessment, goal, contact, follow-up, referral,
+    barrier and household member, built through the services like real work."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lotse.cases.identity import IdentityData
+    from lotse.cases.services import cases, documents, identity, referrals, work
+    from lotse.consent import services as consent
+    from lotse.network.models import Agency
+
+    actor = world.users[Role.CASE_MANAGER]
+    today = datetime.date.today()
+    world.agency = Agency.objects.create(tenant=world.tenant, name=f"Jobcenter {world.tenant.name}", kind="jobcenter")
+    case = cases.case_open(
+        actor=actor,
+        tenant=world.tenant,
+        case_manager_id=actor.pk,
+        provider=world.provider,
+        location=world.location,
+        pseudonym="Fall Test",
+        intake_channel="walk_in",
+        opened_on=today - datetime.timedelta(days=30),
+    )
+    identity.identity_record(
+        case,
+        actor=actor,
+        data=IdentityData(given_name="Amina", family_name="Testfall", birth_date=datetime.date(1990, 5, 17)),
+        expected_version=0,
+    )
+    o = world.objects
+    o["consent"] = consent.consent_record(
+        case, actor=actor, purpose="processing", language="de", given_on=today - datetime.timedelta(days=29)
+    )
+    o["release"] = consent.release_record(
+        case, actor=actor, agency=world.agency, topics=["work"], language="de", given_on=today
+    )
+    o["assessment"] = work.assessment_create(
+        case, actor=actor, assessed_on=today - datetime.timedelta(days=28), entries={"work": {"need_level": 2}}
+    )
+    o["goal"] = work.goal_create(case, actor=actor, domain="work", text="Arbeitsstelle finden")
+    o["step"] = work.step_add(o["goal"], actor=actor, text="Lebenslauf schreiben", actor_kind="client", due_on=today)
+    o["contact"] = work.contact_create(
+        case,
+        actor=actor,
+        occurred_on=today,
+        kind="in_person",
+        duration_minutes=30,
+        effort_minutes=45,
+        interpreter_used=False,
+        topics=["work"],
+    )
+    o["follow_up"] = work.followup_create(case, actor=actor, due_on=today, note="Rückruf")
+    o["referral"] = referrals.referral_create(case, actor=actor, agency=world.agency, topic="work", with_identity=True)
+    o["barrier"] = work.barrier_create(
+        case, actor=actor, domain="language", description="Wartezeit Integrationskurs", institution="BAMF"
+    )
+    o["household"] = work.household_add(case, actor=actor, relation="child", birth_year=2015)
+    o["document"] = documents.document_upload(
+        case,
+        actor=actor,
+        upload=SimpleUploadedFile("Bescheid.pdf", MINIMAL_PDF, content_type="application/pdf"),
+        title="Bescheid",
+    )
+    case.refresh_from_db()
+    world.case = case
 
 
 def build_world() -> World:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from lotse.access.context import AccessContext
 from lotse.access.permissions import Perm
 from lotse.cases.models import Absence, Case, SubstituteNomination
+from lotse.tenants.models import Membership
 
 
 def substituted_principal_ids(ctx: AccessContext, day: datetime.date | None = None) -> QuerySet[Absence]:
@@ -27,8 +28,12 @@ def substituted_principal_ids(ctx: AccessContext, day: datetime.date | None = No
     if ctx.tenant is None or not ctx.has(Perm.CASE_WORK):
         return Absence.objects.none().values_list("principal_id", flat=True)  # type: ignore[return-value]
     nominated = SubstituteNomination.objects.filter(tenant=ctx.tenant, substitute=ctx.user).values("principal_id")
+    # only while the substitute works for a provider bound by the cooperation contract (§3(3))
+    contracted = Exists(
+        Membership.objects.filter(tenant=ctx.tenant, user=ctx.user, is_active=True, provider__is_contracted=True)
+    )
     return Absence.objects.filter(  # type: ignore[return-value]
-        tenant=ctx.tenant, principal_id__in=nominated, starts_on__lte=day, ends_on__gte=day
+        contracted, tenant=ctx.tenant, principal_id__in=nominated, starts_on__lte=day, ends_on__gte=day
     ).values_list("principal_id", flat=True)
 
 
@@ -83,9 +88,7 @@ def access_for(ctx: AccessContext, case: Case) -> CaseAccess:
     """The rights on a case already loaded through :func:`cases_scope`."""
     if ctx.has(Perm.CASE_WORK):
         own = case.case_manager_id == ctx.user.pk
-        return CaseAccess(
-            case=case, identity=True, work=case.is_editable, oversight=False, as_substitute=not own
-        )
+        return CaseAccess(case=case, identity=True, work=case.is_editable, oversight=False, as_substitute=not own)
     if ctx.has(Perm.CASE_OVERSIGHT):
         return CaseAccess(case=case, identity=False, work=False, oversight=True, as_substitute=False)
     raise Http404

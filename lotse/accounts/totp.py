@@ -19,7 +19,7 @@ STEP_SECONDS = 30
 TOLERANCE_STEPS = 1
 
 
-def _aad(user_id: int) -> bytes:
+def associated_data(user_id: int) -> bytes:
     return f"accounts.totp:{user_id}".encode()
 
 
@@ -28,12 +28,12 @@ def new_device(user: User) -> TotpDevice:
     secret = pyotp.random_base32()
     TotpDevice.objects.filter(user=user).delete()
     return TotpDevice.objects.create(
-        user=user, secret_encrypted=crypto.encrypt_text(secret, associated_data=_aad(user.pk))
+        user=user, secret_encrypted=crypto.encrypt_text(secret, associated_data=associated_data(user.pk))
     )
 
 
 def secret_of(device: TotpDevice) -> str:
-    return crypto.decrypt_text(bytes(device.secret_encrypted), associated_data=_aad(device.user_id))
+    return crypto.decrypt_text(bytes(device.secret_encrypted), associated_data=associated_data(device.user_id))
 
 
 def provisioning_uri(device: TotpDevice) -> str:

@@ -12,3 +12,4 @@ class CasesConfig(AppConfig):
         from lotse.cases.audit_actions import ACTIONS
 
         register(ACTIONS)
+        from lotse.cases import dashboard, dashboard_oversight  # noqa: F401  (register dashboard sections)

@@ -56,4 +56,6 @@ class Release(models.Model):
         ordering = ["-given_on", "-pk"]
 
     def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
-        return self.revoked_at is None and self.given_on <= day and (self.valid_until is None or day <= self.valid_until)
+        return (
+            self.revoked_at is None and self.given_on <= day and (self.valid_until is None or day <= self.valid_until)
+        )

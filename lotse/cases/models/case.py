@@ -111,9 +111,7 @@ class Case(VersionedModel):
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True, editable=False)
     next_reassessment_on = models.DateField(_("next re-assessment"), null=True, blank=True, editable=False)
-    closure_reason = models.CharField(
-        _("reason for closure"), max_length=30, choices=ClosureReason.choices, blank=True
-    )
+    closure_reason = models.CharField(_("reason for closure"), max_length=30, choices=ClosureReason.choices, blank=True)
     closure_note = models.TextField(_("note on the closure"), blank=True)
     closure_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
@@ -197,9 +195,7 @@ class Handover(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
     kind = models.CharField(_("handover"), max_length=20, choices=HandoverKind.choices)
-    from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -214,6 +210,7 @@ class Handover(models.Model):
         ordering = ["-handed_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(to_user__isnull=False) | Q(to_provider__isnull=False) | Q(to_agency__isnull=False), name="handover_has_recipient"
+                condition=Q(to_user__isnull=False) | Q(to_provider__isnull=False) | Q(to_agency__isnull=False),
+                name="handover_has_recipient",
             )
         ]

@@ -147,12 +147,8 @@ class Barrier(models.Model):
         on_delete=models.PROTECT,
         related_name="barriers",
     )
-    institution = models.CharField(
-        _("institution (if not in the directory)"), max_length=200, blank=True
-    )
-    description = models.TextField(
-        _("description"), help_text=_("Describe the structural barrier, not the client.")
-    )
+    institution = models.CharField(_("institution (if not in the directory)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), help_text=_("Describe the structural barrier, not the client."))
     recorded_on = models.DateField(_("recorded on"), default=timezone.localdate)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -4,6 +4,7 @@ reopening, anonymisation."""
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,7 +38,7 @@ def case_settings(tenant: Tenant) -> CaseSettings:
 def format_case_number(fmt: str, *, prefix: str, year: int, seq: int) -> str:
     try:
         return fmt.format(prefix=prefix, year=year, seq=seq)
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         raise ValidationError(
             _("The case number format is invalid. Use only {prefix}, {year} and {seq}, e.g. {prefix}-{year}-{seq:05d}.")
         ) from exc
@@ -155,7 +156,9 @@ def case_update(case: Case, *, actor: Any, expected_version: int, **fields: Any)
     with transaction.atomic():
         changed = [k for k, v in fields.items() if getattr(case, k) != v]
         save_versioned(case, expected_version=expected_version, changes=fields, actor=actor)
-        audit_record(action="case.updated", actor=actor, tenant_id=case.tenant_id, obj=case, details={"fields": changed})
+        audit_record(
+            action="case.updated", actor=actor, tenant_id=case.tenant_id, obj=case, details={"fields": changed}
+        )
     return case
 
 
@@ -352,13 +355,14 @@ def case_anonymise(case: Case, *, actor: Any) -> Case:
         HouseholdMember.objects.filter(case=case).update(note="")
         AssessmentEntry.objects.filter(assessment__case=case).update(situation="", resources="")
         Goal.objects.filter(case=case).update(text="–")
+        Goal.objects.filter(case=case, status=GoalStatus.OPEN).update(status=GoalStatus.DROPPED)
         GoalStep.objects.filter(goal__case=case).update(text="–")
         Contact.objects.filter(case=case).update(note="")
         case.referrals.update(note="", outcome="", decline_reason="")
         from lotse.cases import storage
 
-        for document in Document.objects.filter(case=case):
-            storage.delete(document.storage_name)
+        for name in Document.objects.filter(case=case).values_list("storage_name", flat=True):
+            transaction.on_commit(functools.partial(storage.delete, name), robust=True)
         Document.objects.filter(case=case).delete()
         Release.objects.filter(case=case, revoked_at__isnull=True).update(revoked_at=now, revoked_by=actor)
         FollowUp.objects.filter(case=case, done_on__isnull=True).update(done_on=now.date())

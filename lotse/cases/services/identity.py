@@ -30,7 +30,7 @@ def identity_read(access: CaseAccess, *, actor: Any) -> IdentityData | None:
     row = Identity.objects.filter(case=access.case).first()
     if row is None:
         return None
-    data = unseal(row.ciphertext, case_id=access.case.pk)
+    data = unseal(bytes(row.ciphertext), case_id=access.case.pk)
     audit_record(
         action="identity.viewed",
         actor=actor,
@@ -111,9 +111,7 @@ def duplicate_check(
         raise PermissionError("Only case managers search before creating a case.")
     key = duplicate_key(given_name=given_name, family_name=family_name, birth_date=birth_date)
     matches = list(
-        Case.objects.filter(tenant=ctx.tenant, identity__duplicate_key=key).select_related(
-            "case_manager", "provider"
-        )
+        Case.objects.filter(tenant=ctx.tenant, identity__duplicate_key=key).select_related("case_manager", "provider")
     )
     visible = set(cases_scope(ctx).filter(pk__in=[c.pk for c in matches]).values_list("pk", flat=True))
     audit_record(

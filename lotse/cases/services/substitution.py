@@ -20,9 +20,7 @@ def nomination_add(*, tenant: Tenant, actor: Any, principal: Any, substitute_id:
         raise ValidationError(_("You cannot name yourself as your substitute."))
     membership = active_case_manager(tenant, substitute_id)
     if not membership.provider or not membership.provider.is_contracted:
-        raise ValidationError(
-            _("Substitutes must work for a provider bound by the cooperation contract (seed §3(3)).")
-        )
+        raise ValidationError(_("Substitutes must work for a provider bound by the cooperation contract (seed §3(3))."))
     try:
         with transaction.atomic():
             nomination = SubstituteNomination.objects.create(

@@ -92,7 +92,7 @@ def assessment_create(
             )
             for domain, values in entries.items()
         )
-        latest = case.assessments.order_by("-assessed_on").values_list("assessed_on", flat=True).first()
+        latest = case.assessments.order_by("-assessed_on").values_list("assessed_on", flat=True).first() or assessed_on
         interval = case_settings(case.tenant).reassessment_interval_days
         Case.objects.filter(pk=case.pk).update(next_reassessment_on=latest + datetime.timedelta(days=interval))
         audit_record(action="assessment.created", actor=actor, tenant_id=case.tenant_id, obj=assessment)
@@ -125,7 +125,9 @@ def goal_update(goal: Goal, *, actor: Any, expected_version: int, text: str, sta
     if status not in GoalStatus.values:
         raise ValidationError(_("Unknown goal status."))
     with transaction.atomic():
-        save_versioned(goal, expected_version=expected_version, changes={"text": text.strip(), "status": status}, actor=actor)
+        save_versioned(
+            goal, expected_version=expected_version, changes={"text": text.strip(), "status": status}, actor=actor
+        )
         audit_record(action="goal.updated", actor=actor, tenant_id=goal.case.tenant_id, obj=goal)
     return goal
 
@@ -212,7 +214,11 @@ def followup_done(case: Case, *, actor: Any, follow_up_id: int) -> None:
             raise ValidationError(_("This follow-up is already done."))
         _refresh_next_follow_up(case)
         audit_record(
-            action="followup.done", actor=actor, tenant_id=case.tenant_id, object_type="cases.followup", object_id=follow_up_id
+            action="followup.done",
+            actor=actor,
+            tenant_id=case.tenant_id,
+            object_type="cases.followup",
+            object_id=follow_up_id,
         )
 
 
@@ -248,4 +254,3 @@ def barrier_create(
         )
         audit_record(action="barrier.created", actor=actor, tenant_id=case.tenant_id, obj=barrier)
     return barrier
-
