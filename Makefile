@@ -32,10 +32,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Front-end assets from npm, copied into the static files (KERN-UX, htmx, Chart.js).
+# Front-end assets from npm, copied into the static files (KERN-UX, htmx, Chart.js, and the fonts
+# embedded in client PDFs: Noto Sans for Latin and Cyrillic, Vazirmatn for Arabic and Persian).
 $(VENDOR)/.copied: node_modules/.installed
 	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/kern $(VENDOR)/htmx $(VENDOR)/chartjs
+	mkdir -p $(VENDOR)/kern $(VENDOR)/htmx $(VENDOR)/chartjs $(VENDOR)/fonts
 	cp node_modules/@kern-ux/native/dist/kern.min.css $(VENDOR)/kern/
 	cp -r node_modules/@kern-ux/native/dist/fonts $(VENDOR)/kern/fonts
 	cp node_modules/@kern-ux/native/LICENSE.md $(VENDOR)/kern/
@@ -43,6 +44,12 @@ $(VENDOR)/.copied: node_modules/.installed
 	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/chartjs/
 	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
+	cp node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf $(VENDOR)/fonts/NotoSans-Regular.ttf
+	cp node_modules/@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf $(VENDOR)/fonts/NotoSans-Bold.ttf
+	cp node_modules/@expo-google-fonts/noto-sans/LICENSE_FONT $(VENDOR)/fonts/NotoSans-OFL.txt
+	cp node_modules/@expo-google-fonts/vazirmatn/400Regular/Vazirmatn_400Regular.ttf $(VENDOR)/fonts/Vazirmatn-Regular.ttf
+	cp node_modules/@expo-google-fonts/vazirmatn/700Bold/Vazirmatn_700Bold.ttf $(VENDOR)/fonts/Vazirmatn-Bold.ttf
+	cp node_modules/@expo-google-fonts/vazirmatn/LICENSE_FONT $(VENDOR)/fonts/Vazirmatn-OFL.txt
 	@touch $@
 
 assets: $(VENDOR)/.copied
@@ -80,6 +87,7 @@ check-deploy: install
 	LOTSE_SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	LOTSE_FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	LOTSE_AUDIT_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(32))') \
+	LOTSE_LOOKUP_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(32))') \
 	LOTSE_ALLOWED_HOSTS=lotse.example.org LOTSE_DATABASE_URL=postgres://lotse@db.invalid:5432/lotse \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
