@@ -13,6 +13,9 @@ handler500 = "django.views.defaults.server_error"
 tenant_patterns = [
     path("", include("lotse.tenants.urls")),
     path("audit/", include("lotse.audit.urls")),
+    path("", include("lotse.cases.urls")),
+    path("", include("lotse.consent.urls")),
+    path("agencies/", include("lotse.network.urls")),
 ]
 
 urlpatterns = [

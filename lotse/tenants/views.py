@@ -35,40 +35,8 @@ from lotse.tenants.forms import (
     StaffFilterForm,
 )
 from lotse.tenants.models import Location, Membership, Municipality, Provider
+from lotse.ui.conflict import conflict_rows
 from lotse.ui.htmx import render_list
-
-
-def _conflict(
-    request: TenantRequest, form: Any, error: StaleObjectError, versions: dict[str, int]
-) -> list[dict[str, Any]]:
-    """Tell the editor that someone else saved first, and show what is stored now. The form
-    keeps the editor's input and the new version, so saving again is a conscious decision."""
-    who = error.current.updated_by
-    messages.warning(
-        request,
-        _(
-            "%(name)s saved this record while you were editing. Your changes were not saved. "
-            "Compare below and save again if your entries should replace theirs."
-        )
-        % {"name": who.get_full_name() if who else _("Someone")},
-    )
-    form.data = form.data.copy()
-    for field, version in versions.items():
-        form.data[field] = str(version)
-    rows = []
-    for name, (mine, theirs) in error.changed.items():
-        if name not in form.fields:
-            continue  # derived columns (e.g. the sort key) follow the visible fields
-        label = form.fields[name].label
-        rows.append(
-            {
-                "label": label,
-                "mine": mine if mine not in (None, "") else "–",
-                "theirs": theirs if theirs not in (None, "") else "–",
-            }
-        )
-    return rows
-
 
 # --- Staff ----------------------------------------------------------------------------------
 
@@ -181,7 +149,7 @@ def staff_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
             )
         except StaleObjectError as exc:
             fresh = selectors.membership_get(ctx, pk)
-            conflict = _conflict(request, form, exc, {"version": fresh.version, "user_version": fresh.user.version})
+            conflict = conflict_rows(request, form, exc, {"version": fresh.version, "user_version": fresh.user.version})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -334,7 +302,7 @@ def _structure_views(kind: StructureKind) -> tuple[Callable[..., HttpResponse], 
                     version = form.cleaned_data.get("version") or 0
                     services.structure_update(obj, actor=request.user, expected_version=version, **fields)
             except StaleObjectError as exc:
-                conflict = _conflict(request, form, exc, {"version": exc.current.version})
+                conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -37,15 +37,21 @@ class KernFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Put the KERN classes on every widget; forms that add fields after ``__init__`` of
+        this mixin call it again (idempotent)."""
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
                 field.empty_label = "–"
             css = _widget_class(field.widget)
-            if css:
-                existing = field.widget.attrs.get("class", "")
+            existing = field.widget.attrs.get("class", "")
+            if css and css not in existing.split():
                 field.widget.attrs["class"] = f"{existing} {css}".strip()
 
     def full_clean(self) -> None:
+        self.style_fields()
         super().full_clean()  # type: ignore[misc]
         for name in getattr(self, "errors", {}):
             if name not in self.fields:

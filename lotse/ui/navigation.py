@@ -30,21 +30,29 @@ class NavItem:
 
 NAV_ITEMS: list[NavEntry] = [
     NavEntry(_("Overview"), "ui:dashboard", Perm.DASHBOARD_VIEW, "ui:dashboard"),
+    NavEntry(_("My cases"), "cases:list", Perm.CASE_WORK, "cases:"),
+    NavEntry(_("Follow-ups"), "cases:due_list", Perm.CASE_WORK, "cases:due_list"),
+    NavEntry(_("Substitution"), "cases:substitution", Perm.CASE_WORK, "cases:substitution"),
+    NavEntry(_("All cases"), "cases:list", Perm.CASE_OVERSIGHT, "cases:"),
+    NavEntry(_("Caseload"), "cases:caseload", Perm.CASE_OVERSIGHT, "cases:caseload"),
     NavEntry(_("Staff"), "tenants:staff_list", Perm.STAFF_VIEW, "tenants:staff"),
     NavEntry(_("Providers"), "tenants:provider_list", Perm.STRUCTURE_VIEW, "tenants:provider"),
     NavEntry(_("Locations"), "tenants:location_list", Perm.STRUCTURE_VIEW, "tenants:location"),
     NavEntry(_("Municipalities"), "tenants:municipality_list", Perm.STRUCTURE_VIEW, "tenants:municipality"),
     NavEntry(_("Audit log"), "audit:event_list", Perm.AUDIT_VIEW, "audit:"),
+    NavEntry(_("Partner agencies"), "network:agency_list", Perm.AGENCY_VIEW, "network:"),
+    NavEntry(_("Case settings"), "cases:case_settings", Perm.CASE_SETTINGS_MANAGE, "cases:case_settings"),
 ]
 
 
 def items_for(ctx: AccessContext, current_view: str | None) -> list[NavItem]:
+    """The entries the role may use; the one whose section matches the current view most
+    specifically is marked current (``cases:`` for a case page, ``cases:due_list`` for the list)."""
     if ctx.tenant is None:
         return []
-    result = []
-    for entry in NAV_ITEMS:
-        if not ctx.has(entry.perm):
-            continue
-        current = bool(current_view and current_view.startswith(entry.section))
-        result.append(NavItem(str(entry.label), reverse(entry.url_name, kwargs={"tenant": ctx.tenant.slug}), current))
-    return result
+    entries = [entry for entry in NAV_ITEMS if ctx.has(entry.perm)]
+    matching = [e for e in entries if current_view and current_view.startswith(e.section)]
+    current = max(matching, key=lambda e: len(e.section), default=None)
+    return [
+        NavItem(str(e.label), reverse(e.url_name, kwargs={"tenant": ctx.tenant.slug}), e is current) for e in entries
+    ]

@@ -123,3 +123,48 @@ TABLE: dict[str, Entry] = {
     "audit:event_list": tenant(get=frozenset({DPO})),
     "audit:verify": tenant(post=frozenset({DPO})),
 }
+
+# Case management keeps its entries beside each other, one module per part of the case.
+CM_ONLY = frozenset({CM})
+CASE_READERS = frozenset({CM, CO})
+CASE_SETTINGS = frozenset({TA})
+
+
+def case(world: Any) -> dict[str, Any]:
+    """The tenant's named open case (of its case manager)."""
+    return {"pk": world.case.pk}
+
+
+def case_object(key: str, kwarg: str) -> Kwargs:
+    """URL kwargs for an object hanging off the world's case, e.g. ``case_object("goal", "goal")``."""
+
+    def build(world: Any) -> dict[str, Any]:
+        return {"pk": world.case.pk, kwarg: world.objects[key].pk}
+
+    return build
+
+
+def _merge() -> None:
+    from lotse.access.tests import (
+        permission_table_cases,
+        permission_table_consent,
+        permission_table_documents,
+        permission_table_monitoring,
+        permission_table_referrals,
+        permission_table_substitution,
+    )
+
+    for module in (
+        permission_table_cases,
+        permission_table_consent,
+        permission_table_documents,
+        permission_table_monitoring,
+        permission_table_referrals,
+        permission_table_substitution,
+    ):
+        overlap = TABLE.keys() & module.PART.keys()
+        assert not overlap, f"URL names listed twice in the permission table: {sorted(overlap)}"
+        TABLE.update(module.PART)
+
+
+_merge()

@@ -47,13 +47,16 @@ def test_header_shows_tenant_user_role_and_logout(world, signed_in):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.CASE_MANAGER, 1),
+        # overview, my cases, follow-ups, substitution, partner agencies
+        (Role.CASE_MANAGER, 5),
         (Role.COMMITTEE_MEMBER, 1),
         (Role.FUNDING_CLERK, 4),
-        (Role.COORDINATOR, 5),
+        # overview, all cases, caseload, staff, providers, locations, municipalities, partner agencies
+        (Role.COORDINATOR, 8),
         (Role.PROVIDER_LEAD, 5),
         (Role.DATA_PROTECTION_OFFICER, 2),
-        (Role.TENANT_ADMIN, 5),
+        # overview, staff, providers, locations, municipalities, case settings
+        (Role.TENANT_ADMIN, 6),
     ],
 )
 def test_navigation_by_role(world, signed_in, role, expected):
