@@ -62,6 +62,13 @@ WESEL_AGS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _without_demo_cases(monkeypatch):  # type: ignore[no-untyped-def]
+    """These tests are about tenants, staff and logins; the 300 demo cases (and their own tests
+    in test_demo_cases.py) would only make each run minutes longer."""
+    monkeypatch.setattr("lotse.demo.management.commands.demo_data.ensure_cases", lambda: {})
+
+
 def run(**options) -> str:  # type: ignore[no-untyped-def]
     out = StringIO()
     call_command("demo_data", force=True, stdout=out, **options)

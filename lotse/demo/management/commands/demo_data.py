@@ -28,12 +28,14 @@ from django.utils import timezone, translation
 from lotse.accounts import lockout
 from lotse.accounts.models import User, normalize_username
 from lotse.audit.services import audit_record
+from lotse.cases.models import Case
 from lotse.core.versioning import save_versioned
 from lotse.demo import data
+from lotse.demo.cases import ensure_cases
 from lotse.tenants.models import Location, Membership, Municipality, Provider, Role, Tenant
 from lotse.tenants.services import tenant_create, validate_role
 
-COUNTED_MODELS: tuple[type[models.Model], ...] = (Tenant, Municipality, Provider, Location, User, Membership)
+COUNTED_MODELS: tuple[type[models.Model], ...] = (Tenant, Municipality, Provider, Location, User, Membership, Case)
 
 # --- Names ----------------------------------------------------------------------------------
 
@@ -266,6 +268,7 @@ def ensure_all() -> None:
     ensure_tenant_wesel()
     ensure_tenant_state()
     ensure_demo_logins()
+    ensure_cases()
 
 
 # --- Output ---------------------------------------------------------------------------------
