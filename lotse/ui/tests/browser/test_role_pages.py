@@ -61,6 +61,59 @@ def _sub_pages(world, role, slug):
             url("tenants:municipality_create"),
             url("tenants:municipality_edit", pk=wesel.municipality.pk),
         ]
+    # Case management: the world's case of the case manager, with one object of every kind.
+    case, objects = wesel.case.pk, wesel.objects
+    if role_has(role, Perm.CASE_WORK) or role_has(role, Perm.CASE_OVERSIGHT):
+        pages += [
+            url("cases:list") + "?status=all",  # the list itself is in the navigation
+            url("cases:create"),
+            url("cases:detail", pk=case),
+            url("consent:case_overview", pk=case),
+            url("cases:assessment_list", pk=case),
+            url("cases:goal_list", pk=case),
+            url("cases:contact_list", pk=case),
+            url("cases:referral_list", pk=case),
+            url("cases:barrier_list", pk=case),
+            url("cases:referral_create", pk=case),
+        ]
+    if role_has(role, Perm.CASE_WORK):
+        pages += [
+            url("cases:identity", pk=case),
+            url("cases:document_list", pk=case),
+            url("cases:duplicate_check"),
+            url("cases:substitution"),
+            url("cases:edit", pk=case),
+            url("cases:household", pk=case),
+            url("cases:handover", pk=case),
+            url("cases:close", pk=case),
+            url("cases:identity_edit", pk=case),
+            url("cases:identity_erase", pk=case),  # confirmation page
+            url("consent:consent_record", pk=case),
+            url("consent:release_record", pk=case),
+            url("consent:consent_revoke", pk=case, consent=objects["consent"].pk),  # confirmation page
+            url("consent:release_revoke", pk=case, release=objects["release"].pk),  # confirmation page
+            url("cases:assessment_create", pk=case),
+            url("cases:goal_create", pk=case),
+            url("cases:goal_edit", pk=case, goal=objects["goal"].pk),
+            url("cases:step_add", pk=case, goal=objects["goal"].pk),
+            url("cases:contact_create", pk=case),
+            url("cases:followup_create", pk=case),
+            url("cases:barrier_create", pk=case),
+            url("cases:referral_update", pk=case, referral=objects["referral"].pk),
+            url("cases:document_delete", pk=case, document=objects["document"].pk),  # confirmation page
+        ]
+    if role_has(role, Perm.CASE_OVERSIGHT):
+        pages += [
+            url("cases:list") + "?case_manager=none",
+            url("cases:assign", pk=case),
+            # no closure is waiting: back to the case with a notice (the decision page itself is
+            # in lotse/cases/tests/browser/test_case_journey.py)
+            url("cases:closure_decision", pk=case),
+        ]
+    if role_has(role, Perm.CASE_SETTINGS_MANAGE):
+        pages.append(url("cases:case_settings"))
+    if role_has(role, Perm.AGENCY_MANAGE):
+        pages += [url("network:agency_create"), url("network:agency_edit", pk=wesel.agency.pk)]
     pages.append(reverse("ui:tenant_select"))
     return pages
 
