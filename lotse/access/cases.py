@@ -44,9 +44,10 @@ def cases_scope(ctx: AccessContext) -> QuerySet[Case]:
         return Case.objects.none()
     qs = Case.objects.filter(tenant=ctx.tenant)
     if ctx.has(Perm.CASE_WORK):
-        own = qs.filter(case_manager=ctx.user)
-        substituted = qs.filter(case_manager_id__in=substituted_principal_ids(ctx))
-        return own | substituted
+        # The principals are looked up first: "case_manager IN (me, …)" lets PostgreSQL use the
+        # work-list index, which "= me OR IN (subquery)" does not (bench/cases.py, 1M cases).
+        managers = [ctx.user.pk, *substituted_principal_ids(ctx)]
+        return qs.filter(case_manager_id__in=managers)
     if ctx.has(Perm.CASE_OVERSIGHT):
         return qs
     return Case.objects.none()

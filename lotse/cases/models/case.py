@@ -132,6 +132,11 @@ class Case(VersionedModel):
             models.Index(fields=["tenant", "case_manager", "status", "next_follow_up_on"], name="case_worklist"),
             models.Index(fields=["tenant", "status", "opened_on"], name="case_tenant_status"),
             models.Index(fields=["tenant", "provider", "status"], name="case_provider_status"),
+            # the coordinator's list of all cases, in work-list order
+            models.Index(
+                fields=["tenant", "next_follow_up_on", "next_reassessment_on", "-opened_on", "-id"],
+                name="case_tenant_due",
+            ),
         ]
 
     def __str__(self) -> str:

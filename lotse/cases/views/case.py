@@ -109,7 +109,6 @@ def case_detail(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
         "follow_ups": list(case.follow_ups.filter(done_on__isnull=True)[:20]),
         "contacts": list(case.contacts.all()[:5]),
         "today": timezone.localdate(),
-        "settings": case_settings(case.tenant) if access.work else None,
     }
     if access.as_substitute:
         _audit_substitute_access(request, case)

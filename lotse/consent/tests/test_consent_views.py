@@ -28,6 +28,21 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
+def de(msgid: str) -> str:
+    """A message as the (German) staff UI shows it."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("de"):
+        return gettext(msgid)
+
+
+MISSING_CONSENT_MSGID = (
+    "No consent to processing recorded yet – print the information sheet in the client's language and record "
+    "the consent before named processing."
+)
+
+
 def url(world, name: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
     part = world.wesel
     return reverse(f"consent:{name}", kwargs={"tenant": part.tenant.slug, "pk": part.case.pk, **kwargs})
@@ -81,14 +96,14 @@ def test_overview_lists_consents_and_releases_with_actions(world, cm):  # type: 
     assert url(world, "release_revoke", release=release.pk) in html
     assert url(world, "sheet_pdf") in html
     # the named case has its processing consent: no warning
-    assert "No consent to processing recorded yet" not in html
+    assert de(MISSING_CONSENT_MSGID) not in html
 
 
 def test_overview_warns_when_a_named_case_has_no_processing_consent(world, cm):  # type: ignore[no-untyped-def]
     case = new_case(world, named=True)
     response = cm.get(case_url(world, case, "case_overview"))
     assert response.status_code == 200
-    assert "No consent to processing recorded yet" in response.content.decode()
+    assert de(MISSING_CONSENT_MSGID) in response.content.decode()
 
 
 def test_overview_of_a_closed_case_offers_revocation_only(world, cm):  # type: ignore[no-untyped-def]
@@ -151,7 +166,7 @@ def test_health_consent_is_refused_before_the_processing_consent(world, cm):  # 
         {"purpose": "health", "language": "de", "given_on": TODAY().isoformat()},
     )
     assert response.status_code == 200
-    assert "Record the consent to processing in the case management first." in response.content.decode()
+    assert de("Record the consent to processing in the case management first.") in response.content.decode()
     assert not Consent.objects.filter(case=case).exists()
 
 
@@ -163,7 +178,7 @@ def test_consent_with_a_future_date_is_refused(world, cm):  # type: ignore[no-un
         {"purpose": "processing", "language": "de", "given_on": future.isoformat()},
     )
     assert response.status_code == 200
-    assert "The date of signature cannot lie in the future." in response.content.decode()
+    assert de("The date of signature cannot lie in the future.") in response.content.decode()
 
 
 def test_record_release_for_agency_and_topics(world, cm):  # type: ignore[no-untyped-def]
