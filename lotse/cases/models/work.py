@@ -77,7 +77,8 @@ class GoalStep(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     class Meta:
-        ordering = ["due_on", "pk"]
+        # steps without a date last, on every database (SQLite sorts NULL first, PostgreSQL last)
+        ordering = [models.F("due_on").asc(nulls_last=True), "pk"]
 
 
 class ContactKind(models.TextChoices):
