@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lotse.accounts.models import User
 from lotse.cases.domains import ClientLanguage, LifeDomain, NeedLevel
@@ -193,7 +194,10 @@ class HouseholdForm(KernFormMixin, forms.Form):
     relation = forms.ChoiceField(label=_("Relation to the client"), choices=HouseholdRelation.choices)
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900, max_value=2100)
     note = forms.CharField(
-        label=_("Note"), max_length=200, required=False, help_text=_("No names – e.g. “attends primary school”.")
+        label=pgettext_lazy("free-text field", "Note"),
+        max_length=200,
+        required=False,
+        help_text=_("No names – e.g. “attends primary school”."),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lotse.cases.domains import LifeDomain
 from lotse.cases.models import Case, ContactKind
@@ -53,7 +54,7 @@ class ContactForm(KernFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("free-text field", "Note"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),

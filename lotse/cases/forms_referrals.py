@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lotse.cases.domains import LifeDomain
 from lotse.cases.forms import DateInput
@@ -31,7 +32,7 @@ class ReferralForm(KernFormMixin, forms.Form):
     )
     sent_on = forms.DateField(label=_("Sent on"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("free-text field", "Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

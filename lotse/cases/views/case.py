@@ -31,10 +31,9 @@ from lotse.cases.forms import (
 from lotse.cases.models import Case, CaseStatus, Goal, GoalStatus
 from lotse.cases.services import cases as services
 from lotse.cases.services.cases import CASE_DETAIL_FIELDS, case_settings
-from lotse.cases.views.base import form_page, load_case, render_case, require_work
+from lotse.cases.views.base import form_page, load_case, render_case, require_work, submit
 from lotse.core.http import post_data
 from lotse.core.versioning import StaleObjectError
-from lotse.ui.conflict import conflict_rows
 from lotse.ui.htmx import render_list
 
 CASE_READERS = (Perm.CASE_WORK, Perm.CASE_OVERSIGHT)
@@ -135,25 +134,27 @@ def case_edit(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
     case = access.case
     initial = {name: getattr(case, name) for name in CASE_DETAIL_FIELDS} | {"version": case.version}
     form = CaseEditForm(post_data(request), initial=initial, tenant=case.tenant, provider=case.provider)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_update(
-                case,
-                actor=request.user,
-                expected_version=data["version"],
-                **{k: data[k] for k in CASE_DETAIL_FIELDS},
-            )
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Case details saved."))
-            return redirect("cases:detail", tenant=tenant, pk=pk)
+    result = submit(
+        request,
+        form,
+        lambda data: services.case_update(
+            case,
+            actor=request.user,
+            expected_version=data["version"],
+            **{k: data[k] for k in CASE_DETAIL_FIELDS},
+        ),
+    )
+    if result.saved:
+        messages.success(request, _("Case details saved."))
+        return redirect("cases:detail", tenant=tenant, pk=pk)
     return form_page(
-        request, access, "overview", form, heading=_("Edit case details"), submit_label=_("Save"), conflict=conflict
+        request,
+        access,
+        "overview",
+        form,
+        heading=_("Edit case details"),
+        submit_label=_("Save"),
+        conflict=result.conflict,
     )
 
 
@@ -167,30 +168,27 @@ def case_handover(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
     form = HandoverForm(
         post_data(request), initial={"version": case.version}, tenant=case.tenant, current_user_id=case.case_manager_id
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_handover(
-                case,
-                actor=request.user,
-                kind=data["kind"],
-                reason=data["reason"],
-                expected_version=data["version"],
-                to_user_id=data["to_user"].pk if data["kind"] == "case_manager" and data["to_user"] else None,
-                to_provider=data["to_provider"] if data["kind"] == "provider" else None,
-                to_agency=data["to_agency"] if data["kind"] == "agency" else None,
-                handed_on=data["handed_on"],
-            )
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The case was handed over."))
-            if Case.objects.filter(pk=pk, case_manager=request.user, status=CaseStatus.OPEN).exists():
-                return redirect("cases:detail", tenant=tenant, pk=pk)
-            return redirect("cases:list", tenant=tenant)
+    result = submit(
+        request,
+        form,
+        lambda data: services.case_handover(
+            case,
+            actor=request.user,
+            kind=data["kind"],
+            reason=data["reason"],
+            expected_version=data["version"],
+            to_user_id=data["to_user"].pk if data["kind"] == "case_manager" and data["to_user"] else None,
+            to_provider=data["to_provider"] if data["kind"] == "provider" else None,
+            to_agency=data["to_agency"] if data["kind"] == "agency" else None,
+            handed_on=data["handed_on"],
+        ),
+    )
+    if result.saved:
+        messages.success(request, _("The case was handed over."))
+        if Case.objects.filter(pk=pk, case_manager=request.user, status=CaseStatus.OPEN).exists():
+            return redirect("cases:detail", tenant=tenant, pk=pk)
+        return redirect("cases:list", tenant=tenant)
+    conflict = result.conflict
     return form_page(
         request,
         access,
@@ -217,28 +215,24 @@ def case_close(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
     case = access.case
     open_goals = list(Goal.objects.filter(case=case, status=GoalStatus.OPEN))
     form = ClosureForm(post_data(request), initial={"version": case.version}, open_goals=open_goals)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.closure_request(
-                case,
-                actor=request.user,
-                reason=data["reason"],
-                note=data["note"],
-                goal_outcomes=form.goal_outcomes(),
-                expected_version=data["version"],
-            )
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    result = submit(
+        request,
+        form,
+        lambda data: services.closure_request(
+            case,
+            actor=request.user,
+            reason=data["reason"],
+            note=data["note"],
+            goal_outcomes=form.goal_outcomes(),
+            expected_version=data["version"],
+        ),
+    )
+    if result.saved:
+        if case.status == CaseStatus.CLOSURE_REQUESTED:
+            messages.success(request, _("Closure requested. The KIM coordination decides on it."))
         else:
-            if case.status == CaseStatus.CLOSURE_REQUESTED:
-                messages.success(request, _("Closure requested. The KIM coordination decides on it."))
-            else:
-                messages.success(request, _("The case is closed."))
-            return redirect("cases:detail", tenant=tenant, pk=pk)
+            messages.success(request, _("The case is closed."))
+        return redirect("cases:detail", tenant=tenant, pk=pk)
     if case_settings(case.tenant).closure_requires_approval:
         intro = _("The KIM coordination approves closures in this tenant; the case stays read-only until then.")
     else:
@@ -251,7 +245,7 @@ def case_close(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
         heading=_("Close the case"),
         intro=intro,
         submit_label=_("Close the case"),
-        conflict=conflict,
+        conflict=result.conflict,
     )
 
 
@@ -265,20 +259,17 @@ def closure_decision(request: TenantRequest, tenant: str, pk: int) -> HttpRespon
         messages.info(request, _("No closure of this case is waiting for a decision."))
         return redirect("cases:detail", tenant=tenant, pk=pk)
     form = ClosureDecisionForm(post_data(request), initial={"version": case.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.closure_decide(
-                case, actor=request.user, approve=approve, expected_version=form.cleaned_data["version"]
-            )
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Closure approved.") if approve else _("The case was returned."))
-            return redirect("cases:detail", tenant=tenant, pk=pk)
+    result = submit(
+        request,
+        form,
+        lambda data: services.closure_decide(
+            case, actor=request.user, approve=data["decision"] == "approve", expected_version=data["version"]
+        ),
+    )
+    if result.saved:
+        approved = form.cleaned_data["decision"] == "approve"
+        messages.success(request, _("Closure approved.") if approved else _("The case was returned."))
+        return redirect("cases:detail", tenant=tenant, pk=pk)
     return form_page(
         request,
         access,
@@ -286,7 +277,7 @@ def closure_decision(request: TenantRequest, tenant: str, pk: int) -> HttpRespon
         form,
         heading=_("Decide on the closure"),
         submit_label=_("Save decision"),
-        conflict=conflict,
+        conflict=result.conflict,
         goals=list(case.goals.all()),
         aside="cases/partials/closure_summary.html",
     )
@@ -330,24 +321,24 @@ def case_assign(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
         initial={"version": case.version, "case_manager": case.case_manager_id},
         tenant=case.tenant,
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_assign(
-                case,
-                actor=request.user,
-                case_manager_id=form.cleaned_data["case_manager"].pk,
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The case was assigned."))
-            return redirect("cases:detail", tenant=tenant, pk=pk)
+    result = submit(
+        request,
+        form,
+        lambda data: services.case_assign(
+            case, actor=request.user, case_manager_id=data["case_manager"].pk, expected_version=data["version"]
+        ),
+    )
+    if result.saved:
+        messages.success(request, _("The case was assigned."))
+        return redirect("cases:detail", tenant=tenant, pk=pk)
     return form_page(
-        request, access, "overview", form, heading=_("Assign the case"), submit_label=_("Assign"), conflict=conflict
+        request,
+        access,
+        "overview",
+        form,
+        heading=_("Assign the case"),
+        submit_label=_("Assign"),
+        conflict=result.conflict,
     )
 
 

@@ -20,10 +20,8 @@ from lotse.cases.domains import LifeDomain, NeedLevel
 from lotse.cases.forms import AssessmentForm, GoalEditForm, GoalForm, PlanLanguageForm, StepForm
 from lotse.cases.models import AssessmentEntry, Goal, GoalStep
 from lotse.cases.services import work
-from lotse.cases.views.base import form_page, load_case, render_case, require_work
+from lotse.cases.views.base import form_page, load_case, render_case, require_work, submit
 from lotse.core.http import post_data
-from lotse.core.versioning import StaleObjectError
-from lotse.ui.conflict import conflict_rows
 
 # Re-assessments shown side by side (the latest ones).
 COMPARE_COLUMNS = 4
@@ -147,20 +145,16 @@ def goal_edit(request: TenantRequest, tenant: str, pk: int, goal: int) -> HttpRe
         return refused
     obj = get_object_or_404(Goal, case=access.case, pk=goal)
     form = GoalEditForm(post_data(request), initial={"text": obj.text, "status": obj.status, "version": obj.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            work.goal_update(
-                obj, actor=request.user, expected_version=data["version"], text=data["text"], status=data["status"]
-            )
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Goal saved."))
-            return redirect("cases:goal_list", tenant=tenant, pk=pk)
+    result = submit(
+        request,
+        form,
+        lambda data: work.goal_update(
+            obj, actor=request.user, expected_version=data["version"], text=data["text"], status=data["status"]
+        ),
+    )
+    if result.saved:
+        messages.success(request, _("Goal saved."))
+        return redirect("cases:goal_list", tenant=tenant, pk=pk)
     return form_page(
         request,
         access,
@@ -168,7 +162,7 @@ def goal_edit(request: TenantRequest, tenant: str, pk: int, goal: int) -> HttpRe
         form,
         heading=_("Edit goal"),
         submit_label=_("Save"),
-        conflict=conflict,
+        conflict=result.conflict,
         cancel_url="cases:goal_list",
     )
 
