@@ -22,6 +22,13 @@ class LifeDomain(models.TextChoices):
     NATURALISATION = "naturalisation", _("Naturalisation")
 
 
+def domain_labels(codes: list[str]) -> list[str]:
+    """The labels of stored life-domain codes (topics of contacts, releases); an unknown code
+    is shown as it is."""
+    labels = dict(LifeDomain.choices)
+    return [str(labels.get(code, code)) for code in codes]
+
+
 # Health is a special category (Art. 9 GDPR): recorded only with the explicit health consent.
 SPECIAL_DOMAINS = frozenset({LifeDomain.HEALTH})
 

@@ -22,7 +22,7 @@ from lotse.access.decorators import tenant_view
 from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
 from lotse.audit.services import audit_record
-from lotse.cases.domains import ClientLanguage, LifeDomain
+from lotse.cases.domains import ClientLanguage, domain_labels
 from lotse.cases.views.base import (
     load_case,
     render_case,
@@ -56,8 +56,7 @@ class ReleaseRow:
 
 
 def _release_row(release: Release, today: Any) -> ReleaseRow:
-    labels = dict(LifeDomain.choices)
-    topics = [str(labels.get(t, t)) for t in release.topics]
+    topics = domain_labels(release.topics)
     if release.revoked_at is not None:
         status, label, badge = "revoked", _("revoked"), "danger"
     elif release.valid_until is not None and release.valid_until < today:

@@ -103,8 +103,11 @@ def referral_transition(
 ) -> Referral:
     require_open(referral.case)
     if referral.version != expected_version:
+        # checked before the transition, which would otherwise judge the move from the new state
         current = type(referral).objects.get(pk=referral.pk)
-        raise StaleObjectError(current, {"status": (status, current.status)})
+        submitted = {"status": status, "decline_reason": decline_reason.strip(), "outcome": outcome.strip()}
+        changed = {name: (value, getattr(current, name)) for name, value in submitted.items()}
+        raise StaleObjectError(current, {name: pair for name, pair in changed.items() if pair[0] != pair[1]})
     if status not in REFERRAL_TRANSITIONS.get(referral.status, frozenset()):
         raise ValidationError(
             _("A referral that is %(current)s cannot become %(new)s.")

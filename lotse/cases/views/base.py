@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from lotse.access.cases import CaseAccess, case_access
 from lotse.access.http import TenantRequest
+from lotse.access.permissions import Perm
 from lotse.core.versioning import StaleObjectError
 from lotse.ui.conflict import conflict_rows
 
@@ -42,6 +43,13 @@ TABS: tuple[Tab, ...] = (
     Tab("documents", gettext_lazy("Documents"), "cases:document_list", oversight=False),
     Tab("barriers", gettext_lazy("Barriers"), "cases:barrier_list"),
 )
+
+
+def require_case_reader(request: TenantRequest) -> None:
+    """Case pages are for case managers and coordinators; every other role gets 403 before any
+    case is looked up."""
+    if not (request.access.has(Perm.CASE_WORK) or request.access.has(Perm.CASE_OVERSIGHT)):
+        raise PermissionDenied
 
 
 def load_case(request: TenantRequest, pk: int, **kwargs: Any) -> CaseAccess:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -31,17 +31,10 @@ from lotse.cases.forms import (
 from lotse.cases.models import Case, CaseStatus, Goal, GoalStatus
 from lotse.cases.services import cases as services
 from lotse.cases.services.cases import CASE_DETAIL_FIELDS, case_settings
-from lotse.cases.views.base import form_page, load_case, render_case, require_work, submit
+from lotse.cases.views.base import form_page, load_case, render_case, require_case_reader, require_work, submit
 from lotse.core.http import post_data
 from lotse.core.versioning import StaleObjectError
 from lotse.ui.htmx import render_list
-
-CASE_READERS = (Perm.CASE_WORK, Perm.CASE_OVERSIGHT)
-
-
-def _any_perm(request: TenantRequest, *perms: Perm) -> None:
-    if not any(request.access.has(p) for p in perms):
-        raise PermissionDenied
 
 
 @tenant_view()
@@ -49,7 +42,7 @@ def _any_perm(request: TenantRequest, *perms: Perm) -> None:
 def case_list(request: TenantRequest, tenant: str) -> HttpResponse:
     """Case managers: own and substituted cases, due dates first. Coordinators: every case of
     the tenant, pseudonymised, with filters by provider and case manager."""
-    _any_perm(request, *CASE_READERS)
+    require_case_reader(request)
     ctx = request.access
     oversight = ctx.has(Perm.CASE_OVERSIGHT)
     form = CaseFilterForm(request.GET or None, tenant=ctx.tenant, oversight=oversight)
@@ -70,7 +63,7 @@ def case_list(request: TenantRequest, tenant: str) -> HttpResponse:
 def case_create(request: TenantRequest, tenant: str) -> HttpResponse:
     """Intake (Erstkontakt): an anonymous case with number and pseudonym. Case managers open
     it for themselves; coordinators for a provider, assigned now or later."""
-    _any_perm(request, *CASE_READERS)
+    require_case_reader(request)
     ctx = request.access
     own = ctx.has(Perm.CASE_WORK)
     provider = ctx.membership.provider if own else None
@@ -98,7 +91,7 @@ def case_create(request: TenantRequest, tenant: str) -> HttpResponse:
 def case_detail(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
     """The case overview: details, household, open goals with steps, open follow-ups, recent
     contacts. A fixed number of queries whatever the size of the case."""
-    _any_perm(request, *CASE_READERS)
+    require_case_reader(request)
     access = load_case(request, pk, select_related=("intake_agency", "closed_by", "closure_requested_by"))
     case = access.case
     goals = list(case.goals.filter(status=GoalStatus.OPEN).prefetch_related("steps"))

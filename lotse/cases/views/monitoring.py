@@ -23,7 +23,7 @@ from lotse.access.context import AccessContext
 from lotse.access.decorators import tenant_view
 from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
-from lotse.cases.domains import LifeDomain
+from lotse.cases.domains import domain_labels
 from lotse.cases.forms_monitoring import BackForm, BarrierForm, ContactForm, FollowUpForm
 from lotse.cases.models import Case, CaseStatus, Contact, FollowUp
 from lotse.cases.services import work
@@ -67,8 +67,7 @@ def contact_list(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
     contacts = Contact.objects.filter(case=case).order_by("-occurred_on", "-pk")
     totals = contacts.aggregate(number=Count("pk"), effort=Sum("effort_minutes"))
     page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    labels = dict(LifeDomain.choices)
-    rows = [ContactRow(c, [str(labels.get(t, t)) for t in c.topics]) for c in page]
+    rows = [ContactRow(c, domain_labels(c.topics)) for c in page]
     context = {
         "page": page,
         "rows": rows,

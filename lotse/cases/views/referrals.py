@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lotse.access.decorators import tenant_view
 from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
-from lotse.cases.domains import LifeDomain
+from lotse.cases.domains import domain_labels
 from lotse.cases.forms_referrals import ReferralForm, ReferralStatusForm
-from lotse.cases.models import REFERRAL_TRANSITIONS, Case, Referral, ReferralStatus
+from lotse.cases.models import REFERRAL_TRANSITIONS, Case, ReferralStatus
 from lotse.cases.services import referrals as services
 from lotse.cases.views.base import load_case, read_only_message, render_case, require_work
 from lotse.consent.selectors import valid_releases
@@ -37,14 +37,10 @@ STATUS_BADGES: dict[str, str] = {
 }
 
 
-def _topic_label(code: str) -> str:
-    return str(LifeDomain(code).label) if code in LifeDomain.values else code
-
-
 def _releases(case: Case) -> list[dict[str, Any]]:
     """The releases in force today: what may be passed on to whom."""
     return [
-        {"release": release, "topics": [_topic_label(t) for t in release.topics]}
+        {"release": release, "topics": domain_labels(release.topics)}
         for release in valid_releases(case).select_related("agency").order_by("agency__name", "-given_on", "-pk")
     ]
 
@@ -134,17 +130,6 @@ def _readable(changed: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]
     return {name: (show(name, mine), show(name, theirs)) for name, (mine, theirs) in changed.items()}
 
 
-def _stale_form(referral: Referral, data: dict[str, Any]) -> StaleObjectError:
-    """The form was loaded before someone else changed the referral: report it as a conflict
-    (before the transition check, which would otherwise judge the move from the new state)."""
-    changed: dict[str, tuple[Any, Any]] = {
-        name: (data[name], getattr(referral, name))
-        for name in ("status", "decline_reason", "outcome")
-        if name in data and data[name] != getattr(referral, name)
-    }
-    return StaleObjectError(referral, _readable(changed))
-
-
 @tenant_view(Perm.CASE_WORK)
 @require_http_methods(["GET", "POST"])
 def referral_update(request: TenantRequest, tenant: str, pk: int, referral: int) -> HttpResponse:
@@ -160,28 +145,23 @@ def referral_update(request: TenantRequest, tenant: str, pk: int, referral: int)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         status = data["status"]
-        if data["version"] != obj.version:
-            conflict = conflict_rows(request, form, _stale_form(obj, data), {"version": obj.version})
+        try:
+            services.referral_transition(
+                obj,
+                actor=request.user,
+                status=status,
+                expected_version=data["version"],
+                decline_reason=data.get("decline_reason", "") if status == ReferralStatus.DECLINED else "",
+                outcome=data.get("outcome", "") if status == ReferralStatus.DONE else "",
+            )
+        except StaleObjectError as exc:
+            exc.changed = _readable(exc.changed)
+            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                services.referral_transition(
-                    obj,
-                    actor=request.user,
-                    status=status,
-                    expected_version=data["version"],
-                    decline_reason=data.get("decline_reason", "") if status == ReferralStatus.DECLINED else "",
-                    outcome=data.get("outcome", "") if status == ReferralStatus.DONE else "",
-                )
-            except StaleObjectError as exc:
-                exc.changed = _readable(exc.changed)
-                conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(
-                    request, _("The referral is now %(status)s.") % {"status": ReferralStatus(status).label}
-                )
-                return redirect("cases:referral_list", tenant=tenant, pk=access.case.pk)
+            messages.success(request, _("The referral is now %(status)s.") % {"status": ReferralStatus(status).label})
+            return redirect("cases:referral_list", tenant=tenant, pk=access.case.pk)
     context = {
         "form": form,
         "referral": obj,

@@ -20,16 +20,11 @@ from lotse.cases.domains import LifeDomain, NeedLevel
 from lotse.cases.forms import AssessmentForm, GoalEditForm, GoalForm, PlanLanguageForm, StepForm
 from lotse.cases.models import AssessmentEntry, Goal, GoalStep
 from lotse.cases.services import work
-from lotse.cases.views.base import form_page, load_case, render_case, require_work, submit
+from lotse.cases.views.base import form_page, load_case, render_case, require_case_reader, require_work, submit
 from lotse.core.http import post_data
 
 # Re-assessments shown side by side (the latest ones).
 COMPARE_COLUMNS = 4
-
-
-def _readers(request: TenantRequest) -> None:
-    if not (request.access.has(Perm.CASE_WORK) or request.access.has(Perm.CASE_OVERSIGHT)):
-        raise PermissionDenied
 
 
 @tenant_view()
@@ -37,7 +32,7 @@ def _readers(request: TenantRequest) -> None:
 def assessment_list(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
     """Every life domain as a row, the latest assessments as columns with the need level and
     its change against the assessment before; free texts for the case manager only."""
-    _readers(request)
+    require_case_reader(request)
     access = load_case(request, pk)
     assessments = list(access.case.assessments.order_by("-assessed_on", "-pk")[:COMPARE_COLUMNS])[::-1]
     entries = AssessmentEntry.objects.filter(assessment__in=assessments)
@@ -104,7 +99,7 @@ def assessment_create(request: TenantRequest, tenant: str, pk: int) -> HttpRespo
 @tenant_view()
 @require_GET
 def goal_list(request: TenantRequest, tenant: str, pk: int) -> HttpResponse:
-    _readers(request)
+    require_case_reader(request)
     access = load_case(request, pk)
     goals = list(access.case.goals.prefetch_related("steps"))
     context = {"goals": goals, "language_form": PlanLanguageForm(initial={"language": "ar"}), "step_form": StepForm()}
