@@ -144,6 +144,47 @@ def _case_world(world: TenantWorld) -> None:
     )
     case.refresh_from_db()
     world.case = case
+    _steering_world(world)
+
+
+def _steering_world(world: TenantWorld) -> None:
+    """Module 2: a theme holding the world's barrier, a steering group in which the committee
+    member holds a seat (responsible for the theme; one meeting with the theme on the agenda and
+    a task), a quality circle in which the case manager reviews the world's case, and an unused
+    feedback token."""
+    import datetime
+
+    from lotse.cases.models import Barrier
+    from lotse.committees.models import AgendaItem, Body, BodyMember, Meeting, ReviewCase, Task
+    from lotse.feedback.tokens import token_issue
+    from lotse.steering.models import Theme
+
+    o = world.objects
+    coordinator = world.users[Role.COORDINATOR]
+    today = datetime.date.today()
+    o["body"] = Body.objects.create(tenant=world.tenant, kind="steering_group", name="Lenkungsgruppe KIM")
+    o["member"] = BodyMember.objects.create(
+        body=o["body"],
+        organisation="Jobcenter",
+        person="Mitglied, Maria",
+        substitute="Vertretung, Volker",
+        membership=world.memberships[Role.COMMITTEE_MEMBER],
+        position=1,
+    )
+    o["theme"] = Theme.objects.create(
+        tenant=world.tenant, title="Wartezeiten Integrationskurs", created_by=coordinator, responsible_body=o["body"]
+    )
+    Barrier.objects.filter(pk=o["barrier"].pk).update(theme=o["theme"])
+    o["meeting"] = Meeting.objects.create(body=o["body"], number=1, date=today, place="Kreishaus")
+    o["item"] = AgendaItem.objects.create(meeting=o["meeting"], number=1, title="Wartezeiten", theme=o["theme"])
+    o["task"] = Task.objects.create(item=o["item"], title="Gespräch mit dem BAMF", owner="KI")
+    qc_body = Body.objects.create(tenant=world.tenant, kind="quality_circle", name="Qualitätszirkel")
+    BodyMember.objects.create(
+        body=qc_body, organisation="Case Management", membership=world.memberships[Role.CASE_MANAGER], position=1
+    )
+    o["qc_meeting"] = Meeting.objects.create(body=qc_body, number=1, date=today)
+    o["review"] = ReviewCase.objects.create(meeting=o["qc_meeting"], case=world.case, label="A", added_by=coordinator)
+    o["feedback_token"] = token_issue(tenant_id=world.tenant.pk, provider_id=world.provider.pk, language="de")
 
 
 def build_world() -> World:

@@ -16,6 +16,10 @@ tenant_patterns = [
     path("", include("lotse.cases.urls")),
     path("", include("lotse.consent.urls")),
     path("agencies/", include("lotse.network.urls")),
+    path("steering/", include("lotse.steering.urls")),
+    path("committees/", include("lotse.committees.urls")),
+    path("supervision/", include("lotse.supervision.urls")),
+    path("", include("lotse.feedback.urls_staff")),
 ]
 
 urlpatterns = [
@@ -23,6 +27,7 @@ urlpatterns = [
     path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("lotse.accounts.urls")),
     path("invitations/", include("lotse.tenants.invitation_urls")),
+    path("feedback/", include("lotse.feedback.urls")),
     path("", include("lotse.ui.urls")),
     path("<slug:tenant>/", include(tenant_patterns)),
 ]

@@ -23,10 +23,16 @@ class Perm(StrEnum):
     AGENCY_VIEW = "agency.view"
     AGENCY_MANAGE = "agency.manage"
     CASE_SETTINGS_MANAGE = "case_settings.manage"
+    # Strategic steering: coordinators keep the barrier register, themes and bodies; committee
+    # members and other seat holders read their bodies (object rules: lotse.access.steering).
+    STEERING_MANAGE = "steering.manage"
+    THEME_VIEW = "theme.view"
+    COMMITTEE_VIEW = "committee.view"
+    SUPERVISION_VIEW = "supervision.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.CASE_MANAGER: frozenset({Perm.DASHBOARD_VIEW, Perm.CASE_WORK, Perm.AGENCY_VIEW}),
+    Role.CASE_MANAGER: frozenset({Perm.DASHBOARD_VIEW, Perm.CASE_WORK, Perm.AGENCY_VIEW, Perm.COMMITTEE_VIEW}),
     Role.COORDINATOR: frozenset(
         {
             Perm.DASHBOARD_VIEW,
@@ -35,11 +41,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASE_OVERSIGHT,
             Perm.AGENCY_VIEW,
             Perm.AGENCY_MANAGE,
+            Perm.STEERING_MANAGE,
+            Perm.THEME_VIEW,
+            Perm.COMMITTEE_VIEW,
+            Perm.SUPERVISION_VIEW,
         }
     ),
-    Role.PROVIDER_LEAD: frozenset({Perm.DASHBOARD_VIEW, Perm.STAFF_VIEW, Perm.STRUCTURE_VIEW}),
+    Role.PROVIDER_LEAD: frozenset(
+        {Perm.DASHBOARD_VIEW, Perm.STAFF_VIEW, Perm.STRUCTURE_VIEW, Perm.COMMITTEE_VIEW, Perm.SUPERVISION_VIEW}
+    ),
     Role.FUNDING_CLERK: frozenset({Perm.DASHBOARD_VIEW, Perm.STRUCTURE_VIEW}),
-    Role.COMMITTEE_MEMBER: frozenset({Perm.DASHBOARD_VIEW}),
+    Role.COMMITTEE_MEMBER: frozenset({Perm.DASHBOARD_VIEW, Perm.THEME_VIEW, Perm.COMMITTEE_VIEW}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.DASHBOARD_VIEW, Perm.AUDIT_VIEW}),
     Role.TENANT_ADMIN: frozenset(
         {

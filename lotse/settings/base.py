@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "lotse.network",
     "lotse.cases",
     "lotse.consent",
+    "lotse.steering",
+    "lotse.committees",
+    "lotse.supervision",
+    "lotse.feedback",
     "lotse.ui",
     "lotse.demo",
 ]
@@ -168,6 +172,10 @@ STATIC_ROOT = Path(env_str("LOTSE_STATIC_ROOT", str(DATA_DIR / "static")))
 # Case documents: encrypted files outside the web root, never served by the web server.
 DOCUMENT_ROOT = Path(env_str("LOTSE_DOCUMENT_ROOT", str(DATA_DIR / "documents")))
 DOCUMENT_MAX_BYTES = env_int("LOTSE_DOCUMENT_MAX_MB", 10) * 1024 * 1024
+# Client feedback: how long a printed sheet's one-time link works, and how many submissions
+# one client address may make per hour.
+FEEDBACK_TOKEN_DAYS = env_int("LOTSE_FEEDBACK_TOKEN_DAYS", 90)
+FEEDBACK_MAX_PER_HOUR = env_int("LOTSE_FEEDBACK_MAX_PER_HOUR", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploads up to the document limit stay in memory, so no plain-text copy reaches a temp file;
 # larger ones are refused by the size check (and should be by the proxy's body limit first).

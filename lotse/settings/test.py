@@ -26,3 +26,5 @@ LOG_FORMAT = "json"
 LOGGING["loggers"]["lotse.request"] = {"level": "WARNING"}  # type: ignore[index]  # noqa: F405
 # Uploaded documents of the test run go to a throw-away directory.
 DOCUMENT_ROOT = __import__("pathlib").Path(__import__("tempfile").mkdtemp(prefix="lotse-test-documents-"))
+# The permission table posts the public feedback form once per role; the limit has its own test.
+FEEDBACK_MAX_PER_HOUR = 1000

@@ -151,6 +151,7 @@ def _merge() -> None:
         permission_table_documents,
         permission_table_monitoring,
         permission_table_referrals,
+        permission_table_steering,
         permission_table_substitution,
     )
 
@@ -160,6 +161,7 @@ def _merge() -> None:
         permission_table_documents,
         permission_table_monitoring,
         permission_table_referrals,
+        permission_table_steering,
         permission_table_substitution,
     ):
         overlap = TABLE.keys() & module.PART.keys()

@@ -152,10 +152,21 @@ class Barrier(models.Model):
     description = models.TextField(_("description"), help_text=_("Describe the structural barrier, not the client."))
     recorded_on = models.DateField(_("recorded on"), default=timezone.localdate)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Module 2: the generative theme a coordinator grouped this barrier into
+    theme = models.ForeignKey(
+        "steering.Theme",
+        verbose_name=_("generative theme"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="barriers",
+    )
 
     class Meta:
         ordering = ["-recorded_on", "-pk"]
         indexes = [
             models.Index(fields=["tenant", "domain", "recorded_on"], name="barrier_domain"),
             models.Index(fields=["tenant", "recorded_on"], name="barrier_period"),
+            models.Index(fields=["theme", "recorded_on"], name="barrier_theme"),
         ]

@@ -48,12 +48,12 @@ def test_header_shows_tenant_user_role_and_logout(world, signed_in):
     ("role", "expected"),
     [
         # overview, my cases, follow-ups, substitution, partner agencies
-        (Role.CASE_MANAGER, 5),
-        (Role.COMMITTEE_MEMBER, 1),
+        (Role.CASE_MANAGER, 6),
+        (Role.COMMITTEE_MEMBER, 3),
         (Role.FUNDING_CLERK, 4),
         # overview, all cases, caseload, staff, providers, locations, municipalities, partner agencies
-        (Role.COORDINATOR, 8),
-        (Role.PROVIDER_LEAD, 5),
+        (Role.COORDINATOR, 12),
+        (Role.PROVIDER_LEAD, 7),
         (Role.DATA_PROTECTION_OFFICER, 2),
         # overview, staff, providers, locations, municipalities, case settings
         (Role.TENANT_ADMIN, 6),

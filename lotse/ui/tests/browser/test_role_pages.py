@@ -4,6 +4,7 @@ Content Security Policy violation in the browser console."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -114,6 +115,57 @@ def _sub_pages(world, role, slug):
         pages.append(url("cases:case_settings"))
     if role_has(role, Perm.AGENCY_MANAGE):
         pages += [url("network:agency_create"), url("network:agency_edit", pk=wesel.agency.pk)]
+    # Strategic steering (conftest._steering_world): the world's theme, the steering group with
+    # the committee member's seat, its meeting, agenda item and task; a quality circle in which
+    # the case manager reviews the world's case.
+    theme, body, meeting = objects["theme"].pk, objects["body"].pk, objects["meeting"].pk
+    item, qc_meeting = objects["item"].pk, objects["qc_meeting"].pk
+    if role_has(role, Perm.STEERING_MANAGE):
+        pages += [
+            url("steering:barrier_register") + "?domain=language&theme=none",  # an empty result
+            url("steering:theme_list") + "?status=all",
+            url("steering:theme_create"),
+            url("steering:theme_detail", pk=theme),
+            url("steering:theme_edit", pk=theme),
+            url("steering:theme_move", pk=theme),
+            url("steering:theme_merge", pk=theme),
+            url("steering:theme_split", pk=theme),
+            url("steering:staircase_settings"),
+            url("committees:body_create"),
+            url("committees:body_detail", pk=body),
+            url("committees:body_edit", pk=body),
+            url("committees:member_create", pk=body),
+            url("committees:member_edit", pk=body, member=objects["member"].pk),
+            url("committees:meeting_create", pk=body),
+            url("committees:meeting_detail", pk=meeting),
+            url("committees:meeting_edit", pk=meeting),
+            url("committees:attendance", pk=meeting),
+            url("committees:item_create", pk=meeting) + "?part=non_public",
+            url("committees:item_edit", pk=meeting, item=item),
+            url("committees:item_delete", pk=meeting, item=item),  # confirmation page
+            url("committees:task_create", pk=meeting, item=item),
+            url("committees:meeting_detail", pk=qc_meeting),
+        ]
+    elif role_has(role, Perm.THEME_VIEW):  # the committee member: the body of their seat
+        pages += [
+            url("steering:theme_list") + "?status=all",
+            url("steering:theme_detail", pk=theme),
+            url("committees:body_detail", pk=body),
+            url("committees:meeting_detail", pk=meeting),
+        ]
+    if role_has(role, Perm.COMMITTEE_VIEW):
+        pages.append(url("committees:task_list"))
+    if role in (Role.COORDINATOR, Role.CASE_MANAGER):  # the quality circle's seats
+        pages += [
+            url("committees:review_list", pk=qc_meeting),
+            url("committees:review_case", pk=qc_meeting, review=objects["review"].pk),
+        ]
+    if role_has(role, Perm.SUPERVISION_VIEW):
+        pages += [
+            # the navigation shows the default period (twelve months); here two years
+            url("supervision:dashboard") + f"?date_from={datetime.date.today() - datetime.timedelta(days=730)}",
+            url("supervision:feedback"),
+        ]
     pages.append(reverse("ui:tenant_select"))
     return pages
 
