@@ -1,0 +1,17 @@
+"""Browser tests of client feedback: the fixtures of the UI browser tests are reused (see
+``lotse/cases/tests/browser/conftest.py``)."""
+
+from __future__ import annotations
+
+from lotse.ui.tests.browser.conftest import (
+    axe_source,
+    browser,
+    check_axe,
+    console,
+    context,
+    live_world,
+    no_js_page,
+    page,
+)
+
+__all__ = ["axe_source", "browser", "check_axe", "console", "context", "live_world", "no_js_page", "page"]
