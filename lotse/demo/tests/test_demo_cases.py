@@ -293,3 +293,64 @@ def test_raw_database_dump_contains_no_client_identity(demo_world: None) -> None
             if needle.encode().hex() in folded:  # binary columns are dumped as hex
                 leaks.append(f"hex:{needle}")
     assert not leaks, sorted(set(leaks))
+
+
+# --- Module 2: strategic steering on the demo data --------------------------------------------
+
+
+def test_wesel_steering_group_has_the_members_of_the_contract(demo_world: None) -> None:
+    """Seed 003 §11(2): every organisation of the member list holds a seat, with chair and vice
+    chair; the demo committee login holds the seat of the Agentur für Arbeit."""
+    from lotse.committees.models import Body, MeetingStatus
+    from lotse.demo.steering import STEERING_GROUP
+    from lotse.demo.steering_data import COMMITTEE_LOGIN_SEAT, WESEL_STEERING_GROUP
+
+    body = Body.objects.get(tenant__slug=WESEL, name=STEERING_GROUP)
+    seats = list(body.members.order_by("position"))
+    assert [s.organisation for s in seats] == [spec.organisation for spec in WESEL_STEERING_GROUP]
+    assert len(seats) == 23
+    assert {s.role for s in seats[:2]} == {"chair", "vice_chair"}
+    linked = [s for s in seats if s.membership_id]
+    assert [(s.organisation, s.membership.user.username) for s in linked] == [(COMMITTEE_LOGIN_SEAT, "demo.committee")]
+    held = body.meetings.get(status=MeetingStatus.HELD)
+    assert held.attendance.filter(status="represented").count() == 2
+    vote = held.items.get(decision_kind="vote")
+    assert (vote.votes_yes, vote.votes_no, vote.votes_abstain) == (19, 0, 1)
+    assert vote.theme is not None and vote.tasks.exists()
+
+
+def test_demo_themes_hold_barriers_and_show_the_escalation_rule(demo_world: None) -> None:
+    from lotse.steering.models import Theme
+    from lotse.steering.selectors import decorate, staircase_for, theme_counts
+
+    wesel = Tenant.objects.get(slug=WESEL)
+    themes = list(theme_counts(Theme.objects.filter(tenant=wesel)))
+    decorate(themes, staircase_for(wesel))
+    assert len(themes) == 4 and all(t.barrier_count > 0 for t in themes)
+    assert {t.level for t in themes} == {1, 2, 3, 4}
+    # the rule (≥ 10 cases or ≥ 3 providers below level 4) marks some themes, not the one at 4
+    assert any(t.to_escalate for t in themes)
+    assert not any(t.to_escalate for t in themes if t.level >= 4)
+    assert all(t.events.filter(kind="moved").count() == t.level - 1 for t in themes)
+
+
+def test_supervision_and_committee_dashboards_on_demo_data_are_bounded(
+    demo_world: None, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """Acceptance: the dashboards render on the demo data in a bounded number of queries."""
+    from django.test import Client
+
+    from conftest import sign_in
+    from lotse.accounts.models import User
+
+    pages = {
+        "demo.coordinator": ["/kreis-wesel/supervision/", "/kreis-wesel/supervision/feedback/", "/kreis-wesel/"],
+        "demo.providerlead": ["/kreis-wesel/supervision/", "/kreis-wesel/"],
+        "demo.committee": ["/kreis-wesel/", "/kreis-wesel/steering/themes/", "/kreis-wesel/committees/"],
+    }
+    for username, urls in pages.items():
+        client = sign_in(Client(), User.objects.get(username=username))
+        for url in urls:
+            with django_assert_max_num_queries(25):
+                response = client.get(url)
+            assert response.status_code == 200, (username, url)

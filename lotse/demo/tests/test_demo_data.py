@@ -67,6 +67,7 @@ def _without_demo_cases(monkeypatch):  # type: ignore[no-untyped-def]
     """These tests are about tenants, staff and logins; the 300 demo cases (and their own tests
     in test_demo_cases.py) would only make each run minutes longer."""
     monkeypatch.setattr("lotse.demo.management.commands.demo_data.ensure_cases", lambda: {})
+    monkeypatch.setattr("lotse.demo.management.commands.demo_data.ensure_steering", lambda: {})
 
 
 def run(**options) -> str:  # type: ignore[no-untyped-def]
