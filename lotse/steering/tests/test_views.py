@@ -331,6 +331,20 @@ def test_split_and_remove_via_the_detail_form(world, as_role, make_case, make_ba
     assert Barrier.objects.get(pk=third.pk).theme_id is None
 
 
+def test_theme_page_lists_barriers_fifty_per_page(world, as_role, make_case, make_barrier):
+    """A theme can hold hundreds of barriers: the page shows them 50 at a time."""
+    theme = world.wesel.objects["theme"]
+    case = make_case()
+    for _ in range(55):
+        make_barrier(case, theme=theme)
+    client = as_role(Role.COORDINATOR)
+    first = client.get(url("steering:theme_detail", world, pk=theme.pk))
+    assert len(first.context["barriers"]) == 50 and first.context["barriers"].paginator.count == 56
+    second = client.get(url("steering:theme_detail", world, pk=theme.pk) + "?page=2")
+    assert len(second.context["barriers"]) == 6
+    assert client.get(url("steering:theme_detail", world, pk=theme.pk) + "?page=x").status_code == 200
+
+
 def test_staircase_settings_page(world, as_role):
     client = as_role(Role.COORDINATOR)
     settings_url = url("steering:staircase_settings", world)
