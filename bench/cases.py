@@ -897,6 +897,21 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    def generate() -> Generator:
+        gen = Generator(args, args.server, args.database)
+        gen.structure()
+        gen.cases()
+        gen.big_case()
+        return gen
+
+    run(args, generate, measure)
+
+
+def run(args: argparse.Namespace, generate: Callable[[], Any], measure: Callable[[argparse.Namespace], None]) -> None:
+    """The frame of every benchmark run (also ``bench/steering.py``): its own database on
+    ``args.server``, migrated and filled by ``generate()`` (a generator after its steps; ANALYZE
+    follows) unless ``--reuse`` finds it, then ``measure(args)``, and the database dropped
+    unless ``--keep``."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "lotse.settings.test"
     os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
     os.environ.pop("LOTSE_DATABASE_URL", None)
@@ -921,11 +936,8 @@ def main() -> None:
             t = time.perf_counter()
             call_command("migrate", verbosity=0)
             migrate_time = time.perf_counter() - t
-            gen = Generator(args, args.server, args.database)
             print(f"Generating {args.cases:,} cases …", file=sys.stderr)
-            gen.structure()
-            gen.cases()
-            gen.big_case()
+            gen = generate()
             gen.analyze()
             print("Data generated:")
             print("  " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in gen.counts.items()))

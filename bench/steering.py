@@ -47,12 +47,10 @@ from bench.cases import (  # noqa: E402  (after the path set-up above)
     Generator,
     Scenario,
     TableCopy,
-    database_exists,
-    drop_database,
     next_id,
     percentile,
-    recreate_database,
     reset_sequences,
+    run,
     sign_in,
 )
 
@@ -672,47 +670,17 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="also print the SQL of the slowest query")
     args = parser.parse_args()
 
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lotse.settings.test"
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
-    os.environ.pop("LOTSE_DATABASE_URL", None)
-    os.environ["LOTSE_LOG_LEVEL"] = "WARNING"
+    def generate() -> SteeringGenerator:
+        gen = SteeringGenerator(args, args.server, args.database)
+        gen.structure()
+        gen.extra_structure()
+        gen.cases()
+        gen.feedback()
+        gen.steering()
+        gen.committee()
+        return gen
 
-    started = time.perf_counter()
-    reuse = args.reuse and database_exists(args.server, args.database)
-    if not reuse:
-        recreate_database(args.server, args.database)
-
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files
-    django.setup()
-    from django.core.management import call_command
-
-    try:
-        if not reuse:
-            t = time.perf_counter()
-            call_command("migrate", verbosity=0)
-            migrate_time = time.perf_counter() - t
-            gen = SteeringGenerator(args, args.server, args.database)
-            print(f"Generating {args.cases:,} cases …", file=sys.stderr)
-            gen.structure()
-            gen.extra_structure()
-            gen.cases()
-            gen.feedback()
-            gen.steering()
-            gen.committee()
-            gen.analyze()
-            print("Data generated:")
-            print("  " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in gen.counts.items()))
-            print(f"  migrate {migrate_time:.1f} s; " + "; ".join(f"{k} {v:.1f} s" for k, v in gen.timings.items()))
-            print(f"  total {time.perf_counter() - started:.1f} s")
-        measure(args)
-    finally:
-        if not args.keep:
-            drop_database(args.server, args.database)
-    print(f"\nWhole run: {time.perf_counter() - started:.0f} s")
+    run(args, generate, measure)
 
 
 if __name__ == "__main__":

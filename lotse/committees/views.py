@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -42,7 +41,7 @@ from lotse.committees.minutes import minutes_filename, minutes_pdf
 from lotse.committees.models import AgendaPart, BodyKind, Meeting
 from lotse.core.http import post_data
 from lotse.core.versioning import StaleObjectError
-from lotse.ui.conflict import conflict_rows
+from lotse.ui.conflict import Submission, submit
 
 FORM_TEMPLATE = "committees/form.html"
 
@@ -71,28 +70,9 @@ def _readable(exc: StaleObjectError, form: forms.BaseForm) -> StaleObjectError:
     return exc
 
 
-@dataclass
-class Submission:
-    saved: bool
-    result: Any = None
-    conflict: list[dict[str, Any]] | None = None
-
-
 def _submit(request: TenantRequest, form: forms.BaseForm, action: Callable[[], Any]) -> Submission:
-    """Run the service for a valid POST. A stale version becomes the conflict table (the form
-    keeps the editor's input and the new version); a refusal becomes a form error."""
-    if request.method != "POST" or not form.is_valid():
-        return Submission(False)
-    try:
-        result = action()
-    except StaleObjectError as exc:
-        return Submission(
-            False, conflict=conflict_rows(request, form, _readable(exc, form), {"version": exc.current.version})
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return Submission(False)
-    return Submission(True, result)
+    """The shared :func:`lotse.ui.conflict.submit` with this app's conflict labels."""
+    return submit(request, form, lambda _data: action(), readable=lambda exc: _readable(exc, form))
 
 
 def _form_page(

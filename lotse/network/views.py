@@ -7,7 +7,6 @@ import copy
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from lotse.core.versioning import StaleObjectError
 from lotse.network import selectors, services
 from lotse.network.forms import AgencyFilterForm, AgencyForm
 from lotse.network.models import Agency, AgencyKind
-from lotse.ui.conflict import conflict_rows
+from lotse.ui.conflict import submit
 from lotse.ui.htmx import render_list
 
 
@@ -59,23 +58,18 @@ def _agency_form_page(request: TenantRequest, agency: Agency | None) -> HttpResp
     initial = {"version": agency.version} if agency is not None else None
     # the form gets a copy: ModelForm validation writes into its instance
     form = AgencyForm(post_data(request), instance=copy.copy(agency), initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Agency:
         fields = form.agency_fields()
-        try:
-            if agency is None:
-                services.agency_create(actor=request.user, tenant=ctx.tenant, **fields)
-            else:
-                version = form.cleaned_data.get("version") or 0
-                services.agency_update(agency, actor=request.user, expected_version=version, **fields)
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, _readable(exc), {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("network:agency_list", tenant=ctx.tenant.slug)
-    context = {"form": form, "agency": agency, "conflict": conflict}
+        if agency is None:
+            return services.agency_create(actor=request.user, tenant=ctx.tenant, **fields)
+        return services.agency_update(agency, actor=request.user, expected_version=data.get("version") or 0, **fields)
+
+    done = submit(request, form, save, readable=_readable)
+    if done.saved:
+        messages.success(request, _("The changes were saved."))
+        return redirect("network:agency_list", tenant=ctx.tenant.slug)
+    context = {"form": form, "agency": agency, "conflict": done.conflict}
     return render(request, "network/agency_form.html", context)
 
 

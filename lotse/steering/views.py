@@ -36,7 +36,7 @@ from lotse.steering.forms import (
 )
 from lotse.steering.models import Theme, ThemeStatus
 from lotse.ui.charts import Chart, Series
-from lotse.ui.conflict import conflict_rows
+from lotse.ui.conflict import submit
 from lotse.ui.htmx import render_list
 
 REGISTER_FILTERS = ("domain", "institution", "municipality", "provider", "date_from", "date_to", "theme", "page")
@@ -44,15 +44,6 @@ THEME_LIST_STATUSES = ("active", "resolved", "merged", "all")
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    """A refusal of the service on the form: on its field where the form has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _readable(exc: StaleObjectError) -> StaleObjectError:
@@ -69,19 +60,10 @@ def _readable(exc: StaleObjectError) -> StaleObjectError:
 
 
 def _submit(request: TenantRequest, form: Any, action: Callable[[dict[str, Any]], object]) -> tuple[bool, Any]:
-    """Run ``action(cleaned_data)`` for a valid POST: ``(saved, conflict rows)``. A stale version
-    becomes the conflict table (the form keeps the input and the new version), a refusal of
-    the service a form error; nothing is saved in either case."""
-    if request.method != "POST" or not form.is_valid():
-        return False, None
-    try:
-        action(form.cleaned_data)
-    except StaleObjectError as exc:
-        return False, conflict_rows(request, form, _readable(exc), {"version": exc.current.version})
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return False, None
-    return True, None
+    """The shared :func:`lotse.ui.conflict.submit` with this app's conflict labels, as
+    ``(saved, conflict rows)``."""
+    done = submit(request, form, action, readable=_readable)
+    return done.saved, done.conflict
 
 
 def _form_page(request: TenantRequest, form: Any, **context: Any) -> HttpResponse:

@@ -3,7 +3,6 @@ navigation, and refusing work on a case that is read-only for the user."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +18,6 @@ from django.utils.translation import gettext_lazy
 from lotse.access.cases import CaseAccess, case_access
 from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
-from lotse.core.versioning import StaleObjectError
-from lotse.ui.conflict import conflict_rows
 
 
 @dataclass(frozen=True)
@@ -114,28 +111,3 @@ def form_page(
     """A form inside a case (``cases/case_form.html``)."""
     context = {"form": form, "heading": heading, "submit_label": submit_label, **extra}
     return render_case(request, "cases/case_form.html", access, tab, context)
-
-
-@dataclass
-class Submission:
-    """The result of :func:`submit`: whether the service saved, and the conflict table of a
-    stale save (``None`` otherwise)."""
-
-    saved: bool
-    conflict: list[dict[str, Any]] | None = None
-
-
-def submit(request: TenantRequest, form: Any, action: Callable[[dict[str, Any]], object]) -> Submission:
-    """Run ``action(cleaned_data)`` for a valid POST. A stale version becomes the conflict table
-    (the form keeps the editor's input and the new version); a refusal of the service becomes a
-    form error. Nothing is saved in either case."""
-    if request.method != "POST" or not form.is_valid():
-        return Submission(False)
-    try:
-        action(form.cleaned_data)
-    except StaleObjectError as exc:
-        return Submission(False, conflict_rows(request, form, exc, {"version": exc.current.version}))
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return Submission(False)
-    return Submission(True)

@@ -31,9 +31,10 @@ from lotse.cases.forms import (
 from lotse.cases.models import Case, CaseStatus, Goal, GoalStatus
 from lotse.cases.services import cases as services
 from lotse.cases.services.cases import CASE_DETAIL_FIELDS, case_settings
-from lotse.cases.views.base import form_page, load_case, render_case, require_case_reader, require_work, submit
+from lotse.cases.views.base import form_page, load_case, render_case, require_case_reader, require_work
 from lotse.core.http import post_data
 from lotse.core.versioning import StaleObjectError
+from lotse.ui.conflict import submit
 from lotse.ui.htmx import render_list
 
 

@@ -26,7 +26,7 @@ from lotse.consent.selectors import valid_releases
 from lotse.core.http import post_data
 from lotse.core.versioning import StaleObjectError
 from lotse.network.selectors import agencies_for_referral
-from lotse.ui.conflict import conflict_rows
+from lotse.ui.conflict import submit
 
 STATUS_BADGES: dict[str, str] = {
     ReferralStatus.SENT: "info",
@@ -121,13 +121,16 @@ def referral_create(request: TenantRequest, tenant: str, pk: int) -> HttpRespons
     return render_case(request, "cases/referrals_form.html", access, "referrals", context)
 
 
-def _readable(changed: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+def _readable(exc: StaleObjectError) -> StaleObjectError:
+    """Show the referral's status in a conflict as the editor knows it, not as a code."""
+
     def show(name: str, value: Any) -> Any:
         if name == "status" and value in ReferralStatus.values:
             return ReferralStatus(value).label
         return value
 
-    return {name: (show(name, mine), show(name, theirs)) for name, (mine, theirs) in changed.items()}
+    exc.changed = {name: (show(name, mine), show(name, theirs)) for name, (mine, theirs) in exc.changed.items()}
+    return exc
 
 
 @tenant_view(Perm.CASE_WORK)
@@ -141,32 +144,28 @@ def referral_update(request: TenantRequest, tenant: str, pk: int, referral: int)
         return refused
     obj = get_object_or_404(access.case.referrals.select_related("agency", "release", "override_by"), pk=referral)
     form = ReferralStatusForm(post_data(request), referral=obj, initial={"version": obj.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> Any:
         status = data["status"]
-        try:
-            services.referral_transition(
-                obj,
-                actor=request.user,
-                status=status,
-                expected_version=data["version"],
-                decline_reason=data.get("decline_reason", "") if status == ReferralStatus.DECLINED else "",
-                outcome=data.get("outcome", "") if status == ReferralStatus.DONE else "",
-            )
-        except StaleObjectError as exc:
-            exc.changed = _readable(exc.changed)
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The referral is now %(status)s.") % {"status": ReferralStatus(status).label})
-            return redirect("cases:referral_list", tenant=tenant, pk=access.case.pk)
+        return services.referral_transition(
+            obj,
+            actor=request.user,
+            status=status,
+            expected_version=data["version"],
+            decline_reason=data.get("decline_reason", "") if status == ReferralStatus.DECLINED else "",
+            outcome=data.get("outcome", "") if status == ReferralStatus.DONE else "",
+        )
+
+    done = submit(request, form, save, readable=_readable)
+    if done.saved:
+        status = form.cleaned_data["status"]
+        messages.success(request, _("The referral is now %(status)s.") % {"status": ReferralStatus(status).label})
+        return redirect("cases:referral_list", tenant=tenant, pk=access.case.pk)
     context = {
         "form": form,
         "referral": obj,
         "badge": STATUS_BADGES.get(obj.status, "info"),
         "can_change": bool(REFERRAL_TRANSITIONS.get(obj.status)),
-        "conflict": conflict,
+        "conflict": done.conflict,
     }
     return render_case(request, "cases/referrals_status.html", access, "referrals", context)

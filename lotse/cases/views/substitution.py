@@ -27,9 +27,8 @@ from lotse.cases.services import substitution as services
 from lotse.cases.services.cases import case_settings as load_case_settings
 from lotse.cases.services.settings import SETTINGS_FIELDS, case_settings_update, next_number_preview
 from lotse.core.http import post_data
-from lotse.core.versioning import StaleObjectError
 from lotse.tenants.models import Membership, Role
-from lotse.ui.conflict import conflict_rows
+from lotse.ui.conflict import submit
 
 # --- Substitution ---------------------------------------------------------------------------
 
@@ -251,23 +250,20 @@ def case_settings(request: TenantRequest, tenant: str) -> HttpResponse:
     initial: dict[str, Any] = {name: getattr(settings_, name) for name in SETTINGS_FIELDS}
     initial["version"] = settings_.version
     form = CaseSettingsForm(post_data(request), initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case_settings_update(
-                settings_,
-                actor=request.user,
-                expected_version=data["version"],
-                **{name: data[name] for name in SETTINGS_FIELDS},
-            )
-        except StaleObjectError as exc:
-            conflict = conflict_rows(request, form, exc, {"version": exc.current.version})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The case settings were saved. New cases get numbers in the new format."))
-            return redirect("cases:case_settings", tenant=tenant)
+
+    def save(data: dict[str, Any]) -> Any:
+        return case_settings_update(
+            settings_,
+            actor=request.user,
+            expected_version=data["version"],
+            **{name: data[name] for name in SETTINGS_FIELDS},
+        )
+
+    done = submit(request, form, save)
+    if done.saved:
+        messages.success(request, _("The case settings were saved. New cases get numbers in the new format."))
+        return redirect("cases:case_settings", tenant=tenant)
+    conflict = done.conflict
     try:
         preview = next_number_preview(settings_)
     except ValidationError:

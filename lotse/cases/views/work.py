@@ -20,8 +20,9 @@ from lotse.cases.domains import LifeDomain, NeedLevel
 from lotse.cases.forms import AssessmentForm, GoalEditForm, GoalForm, PlanLanguageForm, StepForm
 from lotse.cases.models import AssessmentEntry, Goal, GoalStep
 from lotse.cases.services import work
-from lotse.cases.views.base import form_page, load_case, render_case, require_case_reader, require_work, submit
+from lotse.cases.views.base import form_page, load_case, render_case, require_case_reader, require_work
 from lotse.core.http import post_data
+from lotse.ui.conflict import submit
 
 # Re-assessments shown side by side (the latest ones).
 COMPARE_COLUMNS = 4
