@@ -69,8 +69,10 @@ demo: install assets messages
 serve:
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# Two workers (pytest-xdist) by default: the machine has two cores; PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= 2
 test: install-dev assets messages
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
