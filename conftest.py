@@ -185,6 +185,78 @@ def _steering_world(world: TenantWorld) -> None:
     o["qc_meeting"] = Meeting.objects.create(body=qc_body, number=1, date=today)
     o["review"] = ReviewCase.objects.create(meeting=o["qc_meeting"], case=world.case, label="A", added_by=coordinator)
     o["feedback_token"] = token_issue(tenant_id=world.tenant.pk, provider_id=world.provider.pk, language="de")
+    _funding_world(world)
+
+
+def _funding_world(world: TenantWorld) -> None:
+    """Module 3: a programme with flat rates, one case-management position at provider A, a
+    payment call, a base rate, a repayment claim and a proof of use with one staff line."""
+    import datetime
+    from decimal import Decimal
+
+    from lotse.funding.models import (
+        BaseRate,
+        FundingProgramme,
+        FundingRate,
+        PaymentCall,
+        Position,
+        ProofOfUse,
+        RepaymentClaim,
+        StaffCostLine,
+    )
+
+    o = world.objects
+    clerk = world.users[Role.FUNDING_CLERK]
+    year = datetime.date.today().year
+    o["programme"] = FundingProgramme.objects.create(
+        tenant=world.tenant,
+        name="KIM Baustein 2 – Case Management",
+        starts_on=datetime.date(year, 1, 1),
+        ends_on=datetime.date(year, 12, 31),
+    )
+    for position_type, amount in (("case_manager", "55000"), ("coordinator", "55000"), ("admin_assistant", "22500")):
+        FundingRate.objects.create(
+            programme=o["programme"], year=year, position_type=position_type, annual_amount=Decimal(amount)
+        )
+    o["position"] = Position.objects.create(
+        tenant=world.tenant,
+        provider=world.provider,
+        programme=o["programme"],
+        position_type="case_manager",
+        fte=Decimal("1.00"),
+        starts_on=datetime.date(year, 1, 1),
+        additional_staff=True,
+    )
+    o["payment"] = PaymentCall.objects.create(
+        tenant=world.tenant,
+        programme=o["programme"],
+        provider=world.provider,
+        due_on=datetime.date(year, 5, 1),
+        planned_amount=Decimal("27500.00"),
+    )
+    o["base_rate"] = BaseRate.objects.create(
+        tenant=world.tenant, valid_from=datetime.date(2026, 1, 1), rate=Decimal("1.27")
+    )
+    o["claim"] = RepaymentClaim.objects.create(
+        tenant=world.tenant,
+        programme=o["programme"],
+        provider=world.provider,
+        reason="Nicht verbrauchte Mittel",
+        amount=Decimal("1000.00"),
+        due_on=datetime.date(2026, 2, 1),
+        interest_from=datetime.date(2026, 2, 1),
+    )
+    o["proof"] = ProofOfUse.objects.create(
+        tenant=world.tenant,
+        programme=o["programme"],
+        provider=world.provider,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        created_by=clerk,
+    )
+    StaffCostLine.objects.create(
+        proof=o["proof"], position=o["position"], planned_total=Decimal("55000.00"), actual_total=Decimal("60000.00")
+    )
 
 
 def build_world() -> World:

@@ -20,6 +20,8 @@ tenant_patterns = [
     path("committees/", include("lotse.committees.urls")),
     path("supervision/", include("lotse.supervision.urls")),
     path("", include("lotse.feedback.urls_staff")),
+    path("funding/", include("lotse.funding.urls")),
+    path("reports/", include("lotse.reports.urls")),
 ]
 
 urlpatterns = [

@@ -29,6 +29,11 @@ class Perm(StrEnum):
     THEME_VIEW = "theme.view"
     COMMITTEE_VIEW = "committee.view"
     SUPERVISION_VIEW = "supervision.view"
+    # Funding and reporting: funding clerks keep the funding records (no case data); coordinators
+    # read them and produce the reports (object rules: lotse.access.funding).
+    FUNDING_MANAGE = "funding.manage"
+    FUNDING_VIEW = "funding.view"
+    REPORTS_VIEW = "reports.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -45,12 +50,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.THEME_VIEW,
             Perm.COMMITTEE_VIEW,
             Perm.SUPERVISION_VIEW,
+            Perm.FUNDING_VIEW,
+            Perm.REPORTS_VIEW,
         }
     ),
     Role.PROVIDER_LEAD: frozenset(
         {Perm.DASHBOARD_VIEW, Perm.STAFF_VIEW, Perm.STRUCTURE_VIEW, Perm.COMMITTEE_VIEW, Perm.SUPERVISION_VIEW}
     ),
-    Role.FUNDING_CLERK: frozenset({Perm.DASHBOARD_VIEW, Perm.STRUCTURE_VIEW}),
+    Role.FUNDING_CLERK: frozenset({Perm.DASHBOARD_VIEW, Perm.STRUCTURE_VIEW, Perm.FUNDING_VIEW, Perm.FUNDING_MANAGE}),
     Role.COMMITTEE_MEMBER: frozenset({Perm.DASHBOARD_VIEW, Perm.THEME_VIEW, Perm.COMMITTEE_VIEW}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.DASHBOARD_VIEW, Perm.AUDIT_VIEW}),
     Role.TENANT_ADMIN: frozenset(

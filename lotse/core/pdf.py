@@ -24,6 +24,7 @@ directory and the project's static PDF directory and refuses everything else.
 
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 import threading
@@ -106,15 +107,30 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
+PNG_DATA_PREFIX = "data:image/png;base64,"
+
+
+def png_data_uri(png: bytes) -> str:
+    """An inline PNG for a PDF template (``<img src="{{ uri }}" alt="…">``)."""
+    return PNG_DATA_PREFIX + base64.b64encode(png).decode("ascii")
+
+
 class LocalFileFetcher(URLFetcher):
-    """Serves ``file://`` URLs below the allowed directories only; anything else (http, https,
+    """Serves ``file://`` URLs below the allowed directories and inline PNG images
+    (``data:image/png;base64,…``, the charts of reports) only; anything else (http, https, other
     data, files elsewhere) is refused, so rendering never touches the network."""
 
     def __init__(self, roots: Iterable[Path]) -> None:
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = tuple(Path(root).resolve() for root in roots)
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith(PNG_DATA_PREFIX):
+            try:
+                body = base64.b64decode(url[len(PNG_DATA_PREFIX) :], validate=True)
+            except ValueError as exc:
+                raise ValueError("An inline image of a PDF is not valid base64.") from exc
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/png"})
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             logger.warning("PDF rendering refused a non-local resource: %s", url[:200])

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "lotse.committees",
     "lotse.supervision",
     "lotse.feedback",
+    "lotse.funding",
+    "lotse.reports",
     "lotse.ui",
     "lotse.demo",
 ]

@@ -268,3 +268,17 @@ def test_url_fetcher_serves_only_local_font_and_style_files(tmp_path):
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_url_fetcher_serves_inline_png_images_only(tmp_path):
+    """Report charts are embedded as ``data:image/png;base64`` URIs: those are served from the
+    URI itself, other inline data (CSS, SVG, broken base64) is refused."""
+    from lotse.core.pdf import png_data_uri
+
+    fetcher = LocalFileFetcher([tmp_path])
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    response = fetcher.fetch(png_data_uri(png))
+    assert response.read() == png
+    for url in ("data:image/svg+xml;base64,PHN2Zy8+", "data:image/png;base64,***", "data:text/html,<p>"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)

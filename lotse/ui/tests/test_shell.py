@@ -50,9 +50,11 @@ def test_header_shows_tenant_user_role_and_logout(world, signed_in):
         # overview, my cases, follow-ups, substitution, partner agencies
         (Role.CASE_MANAGER, 6),
         (Role.COMMITTEE_MEMBER, 3),
-        (Role.FUNDING_CLERK, 4),
-        # overview, all cases, caseload, staff, providers, locations, municipalities, partner agencies
-        (Role.COORDINATOR, 12),
+        # overview, providers, locations, municipalities, funding
+        (Role.FUNDING_CLERK, 5),
+        # overview, all cases, caseload, barrier register, themes, committees, supervision, funding,
+        # reports, staff, providers, locations, municipalities, partner agencies
+        (Role.COORDINATOR, 14),
         (Role.PROVIDER_LEAD, 7),
         (Role.DATA_PROTECTION_OFFICER, 2),
         # overview, staff, providers, locations, municipalities, case settings

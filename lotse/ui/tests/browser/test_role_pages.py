@@ -166,6 +166,62 @@ def _sub_pages(world, role, slug):
             url("supervision:dashboard") + f"?date_from={datetime.date.today() - datetime.timedelta(days=730)}",
             url("supervision:feedback"),
         ]
+    # Funding control (conftest._funding_world): the world's programme with its rates, position,
+    # payment call, repayment claim and proof of use. Coordinators read, funding clerks edit.
+    programme, proof = objects["programme"], objects["proof"]
+    consolidated = (
+        f"?programme={programme.pk}&period_start={proof.period_start.isoformat()}"
+        f"&period_end={proof.period_end.isoformat()}"
+    )
+    if role_has(role, Perm.FUNDING_VIEW):
+        pages += [
+            url("funding:programme_list"),
+            url("funding:programme_rates", pk=programme.pk),
+            url("funding:position_list"),
+            url("funding:position_list") + f"?programme={programme.pk}&year=2099",  # no months in that year
+            url("funding:payment_list"),
+            url("funding:base_rate_list"),
+            url("funding:claim_list"),
+            url("funding:claim_detail", pk=objects["claim"].pk),
+            url("funding:claim_detail", pk=objects["claim"].pk) + "?until=2026-06-30",
+            url("funding:proof_list"),
+            url("funding:proof_detail", pk=proof.pk),
+            url("funding:proof_consolidated"),
+            url("funding:proof_consolidated") + consolidated,
+        ]
+    if role_has(role, Perm.FUNDING_MANAGE):
+        pages += [
+            url("funding:programme_create"),
+            url("funding:programme_edit", pk=programme.pk),
+            url("funding:position_create"),
+            url("funding:position_edit", pk=objects["position"].pk),
+            url("funding:position_delete", pk=objects["position"].pk),  # confirmation page (blocked: in a proof)
+            url("funding:payment_create"),
+            url("funding:payment_edit", pk=objects["payment"].pk),
+            url("funding:payment_delete", pk=objects["payment"].pk),  # confirmation page
+            url("funding:claim_create"),
+            url("funding:claim_edit", pk=objects["claim"].pk),
+            url("funding:proof_create"),
+            url("funding:proof_edit", pk=proof.pk),
+            url("funding:proof_delete", pk=proof.pk),  # confirmation page
+        ]
+    # Reports (the index is in the navigation): the controlling export (coordinator: the own
+    # district; state analyst: all districts, and one) and the status report, each for the
+    # default period and for the current year (the world's case: counts shown as "< 5").
+    if role_has(role, Perm.REPORTS_VIEW) or role_has(role, Perm.CROSS_TENANT_AGGREGATES):
+        year = datetime.date.today().year
+        pages += [
+            url("reports:controlling"),
+            url("reports:controlling") + f"?date_from={year}-01-01&date_to={year}-12-31",
+        ]
+    if role_has(role, Perm.CROSS_TENANT_AGGREGATES):
+        pages.append(url("reports:controlling") + f"?tenant={wesel.tenant.pk}")
+    if role_has(role, Perm.REPORTS_VIEW):
+        year = datetime.date.today().year
+        pages += [
+            url("reports:status"),
+            url("reports:status") + f"?date_from={year}-01-01&date_to={year}-12-31",
+        ]
     pages.append(reverse("ui:tenant_select"))
     return pages
 
