@@ -354,3 +354,70 @@ def test_supervision_and_committee_dashboards_on_demo_data_are_bounded(
             with django_assert_max_num_queries(25):
                 response = client.get(url)
             assert response.status_code == 200, (username, url)
+
+
+# --- Module 3: funding demo ---------------------------------------------------------------------
+
+
+def test_demo_funding_reproduces_the_voerde_cost_comparison(demo_world: None) -> None:
+    """Stadt Voerde's proof of use 2025 is the seed's comparison: 63,500 staff + 10,000 material
+    − 55,000 grant = 18,500 own share; Dinslaken's vacancy became a repayment claim."""
+    from decimal import Decimal
+
+    from lotse.access.context import TenantAccessContext
+    from lotse.funding.models import FundingProgramme, Position, ProofOfUse, RepaymentClaim
+    from lotse.funding.proof import load_document, proofs_with_lines
+    from lotse.tenants.models import Membership, Role
+
+    wesel = Tenant.objects.get(slug=WESEL)
+    assert FundingProgramme.objects.filter(tenant=wesel).count() == 2
+    coordinators = Position.objects.filter(tenant=wesel, position_type="coordinator", ends_on__isnull=True)
+    assert sum(p.fte for p in coordinators) == Decimal("6.50")  # seed 003 §4(1): 6.5 coordinator posts
+    clerk = Membership.objects.get(tenant=wesel, role=Role.FUNDING_CLERK, user__username="demo.funding")
+    ctx = TenantAccessContext(user=clerk.user, tenant=wesel, membership=clerk)
+    voerde = proofs_with_lines(ctx).get(provider__name="Stadt Voerde")
+    statement = load_document(ctx, voerde, with_activity=False).statement
+    assert statement.expenses_settled == Decimal("73500.00")
+    assert statement.grant_settled == Decimal("55000.00")
+    assert statement.income_row("own_share").settled == Decimal("18500.00")
+    dinslaken = ProofOfUse.objects.get(tenant=wesel, provider__name="Stadt Dinslaken")
+    claim = RepaymentClaim.objects.get(proof=dinslaken)
+    # 2 FTE × 55,000 = 110,000 paid; settled staff 96,250 (eligible) → 13,750 unspent
+    assert claim.amount == Decimal("13750.00")
+    assert claim.due_on == datetime.date(2026, 1, 31)
+
+
+def test_funding_pages_on_demo_data_are_bounded(demo_world: None, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    """The funding clerk's and the coordinator's Module 3 pages render on the demo data in a
+    bounded number of queries, and the clerk's pages name no client."""
+    from django.test import Client
+
+    from conftest import sign_in
+    from lotse.accounts.models import User
+    from lotse.funding.models import ProofOfUse
+
+    proof = ProofOfUse.objects.filter(tenant__slug=WESEL).order_by("pk").first()
+    assert proof is not None
+    clerk_pages = [
+        "/kreis-wesel/",
+        "/kreis-wesel/funding/",
+        "/kreis-wesel/funding/positions/",
+        "/kreis-wesel/funding/payments/",
+        "/kreis-wesel/funding/claims/",
+        "/kreis-wesel/funding/proofs/",
+        f"/kreis-wesel/funding/proofs/{proof.pk}/",
+    ]
+    pages = {
+        "demo.funding": clerk_pages,
+        "demo.coordinator": ["/kreis-wesel/reports/controlling/", "/kreis-wesel/reports/status/"],
+    }
+    pseudonyms = set(Case.objects.filter(tenant__slug=WESEL).values_list("pseudonym", flat=True)[:50]) - {""}
+    for username, urls in pages.items():
+        client = sign_in(Client(), User.objects.get(username=username))
+        for url in urls:
+            with django_assert_max_num_queries(30):
+                response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            if username == "demo.funding":
+                html = response.content.decode()
+                assert not [p for p in pseudonyms if p in html], url

@@ -68,6 +68,7 @@ def _without_demo_cases(monkeypatch):  # type: ignore[no-untyped-def]
     in test_demo_cases.py) would only make each run minutes longer."""
     monkeypatch.setattr("lotse.demo.management.commands.demo_data.ensure_cases", lambda: {})
     monkeypatch.setattr("lotse.demo.management.commands.demo_data.ensure_steering", lambda: {})
+    monkeypatch.setattr("lotse.demo.management.commands.demo_data.ensure_funding", lambda: {})
 
 
 def run(**options) -> str:  # type: ignore[no-untyped-def]

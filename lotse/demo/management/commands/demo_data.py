@@ -32,6 +32,7 @@ from lotse.cases.models import Case
 from lotse.core.versioning import save_versioned
 from lotse.demo import data
 from lotse.demo.cases import ensure_cases
+from lotse.demo.funding import ensure_funding
 from lotse.demo.steering import ensure_steering
 from lotse.tenants.models import Location, Membership, Municipality, Provider, Role, Tenant
 from lotse.tenants.services import tenant_create, validate_role
@@ -271,6 +272,7 @@ def ensure_all() -> None:
     ensure_demo_logins()
     ensure_cases()
     ensure_steering()
+    ensure_funding()
 
 
 # --- Output ---------------------------------------------------------------------------------
