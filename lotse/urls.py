@@ -22,6 +22,9 @@ tenant_patterns = [
     path("", include("lotse.feedback.urls_staff")),
     path("funding/", include("lotse.funding.urls")),
     path("reports/", include("lotse.reports.urls")),
+    path("privacy/", include("lotse.privacy.urls")),
+    path("transfer/", include("lotse.transfer.urls")),
+    path("api-tokens/", include("lotse.api.urls_tokens")),
 ]
 
 urlpatterns = [
@@ -30,6 +33,7 @@ urlpatterns = [
     path("accounts/", include("lotse.accounts.urls")),
     path("invitations/", include("lotse.tenants.invitation_urls")),
     path("feedback/", include("lotse.feedback.urls")),
+    path("api/v1/", include("lotse.api.urls")),
     path("", include("lotse.ui.urls")),
     path("<slug:tenant>/", include(tenant_patterns)),
 ]

@@ -14,7 +14,7 @@ V = TypeVar("V", bound=Callable[..., object])
 
 @dataclass(frozen=True)
 class AccessRule:
-    kind: Literal["public", "authenticated", "tenant"]
+    kind: Literal["public", "authenticated", "tenant", "api"]
     perms: tuple[Perm, ...] = ()
     # Reachable while the user still has to replace an initial password.
     allow_pending_password: bool = False
@@ -46,3 +46,9 @@ def tenant_view(*perms: Perm) -> Callable[[V], V]:
         return _mark(view, AccessRule("tenant", perms=tuple(perms)))
 
     return wrap
+
+
+def api_endpoint(view: V) -> V:
+    """A REST API view (``/api/v1/``): the middleware lets it through; Django REST framework's
+    token authentication (``lotse.api.authentication``) decides and builds the access context."""
+    return _mark(view, AccessRule("api"))

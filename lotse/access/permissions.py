@@ -34,6 +34,10 @@ class Perm(StrEnum):
     FUNDING_MANAGE = "funding.manage"
     FUNDING_VIEW = "funding.view"
     REPORTS_VIEW = "reports.view"
+    # Platform: the data-protection officer's GDPR operations (access request, rectification,
+    # restriction, erasure, retention; object rules: lotse.access.privacy); importing case lists.
+    PRIVACY_MANAGE = "privacy.manage"
+    CASE_IMPORT = "case.import"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -52,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SUPERVISION_VIEW,
             Perm.FUNDING_VIEW,
             Perm.REPORTS_VIEW,
+            Perm.CASE_IMPORT,
         }
     ),
     Role.PROVIDER_LEAD: frozenset(
@@ -59,7 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.FUNDING_CLERK: frozenset({Perm.DASHBOARD_VIEW, Perm.STRUCTURE_VIEW, Perm.FUNDING_VIEW, Perm.FUNDING_MANAGE}),
     Role.COMMITTEE_MEMBER: frozenset({Perm.DASHBOARD_VIEW, Perm.THEME_VIEW, Perm.COMMITTEE_VIEW}),
-    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.DASHBOARD_VIEW, Perm.AUDIT_VIEW}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.DASHBOARD_VIEW, Perm.AUDIT_VIEW, Perm.PRIVACY_MANAGE}),
     Role.TENANT_ADMIN: frozenset(
         {
             Perm.DASHBOARD_VIEW,

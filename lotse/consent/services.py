@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lotse.audit.services import audit_record
 from lotse.cases.domains import ClientLanguage, LifeDomain
 from lotse.cases.models import Case, CaseStatus
-from lotse.cases.services.common import require_same_tenant
+from lotse.cases.services.common import require_not_restricted, require_same_tenant
 from lotse.consent.models import Consent, ConsentPurpose, Release
 
 # Version of the information sheet and consent form (lotse/consent/sheets); printed on the form.
@@ -22,6 +22,8 @@ FORM_VERSION = "2026-11"
 
 
 def _check_form(case: Case, language: str, given_on: datetime.date) -> None:
+    # Recording is processing (Art. 18 GDPR); revoking stays possible: it only stops processing.
+    require_not_restricted(case)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed and can no longer be changed. Reopen it first."))
     if language not in ClientLanguage.values:

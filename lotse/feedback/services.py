@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from lotse.accounts.lockout import address_key
 from lotse.audit.services import audit_record
 from lotse.cases.models import CaseStatus
+from lotse.cases.services.common import require_not_restricted
 from lotse.feedback.models import FeedbackAttempt, FeedbackResponse
 from lotse.feedback.texts import LANGUAGES, QUESTIONS, SCALE
 from lotse.feedback.tokens import token_consume, token_issue, token_lookup
@@ -128,6 +129,7 @@ def feedback_sheet_issue(case: Any, *, actor: Any, language: str) -> str:
         raise ValidationError(_("Choose one of the languages offered."), code="language")
     if case.anonymised_at is not None:
         raise ValidationError(_("This case is anonymised; no feedback sheet can be printed for it."), code="anonymised")
+    require_not_restricted(case)
     if case.status == CaseStatus.OPEN:
         # handed out at closure: an open case gets none, which also keeps sheets from being
         # printed at will for cases that are still running

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "lotse.core",
     "lotse.tenants",
     "lotse.accounts",
@@ -54,6 +57,9 @@ INSTALLED_APPS = [
     "lotse.feedback",
     "lotse.funding",
     "lotse.reports",
+    "lotse.privacy",
+    "lotse.transfer",
+    "lotse.api",
     "lotse.ui",
     "lotse.demo",
 ]
@@ -237,3 +243,47 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# --- REST API (lotse.api) ----------------------------------------------------------------------
+# Token lifetime in days: the default offered when a token is created, and the longest allowed.
+API_TOKEN_DEFAULT_DAYS = env_int("LOTSE_API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("LOTSE_API_TOKEN_MAX_DAYS", 365, minimum=1)
+API_PAGE_SIZE = env_int("LOTSE_API_PAGE_SIZE", 50, minimum=1)
+API_MAX_PAGE_SIZE = env_int("LOTSE_API_MAX_PAGE_SIZE", 200, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["lotse.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["lotse.api.permissions.HasTenantAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lotse.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["lotse.api.filters.QueryFilterBackend", "lotse.api.filters.Ordering"],
+    "DEFAULT_SCHEMA_CLASS": "lotse.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "lotse.api.errors.exception_handler",
+    "PAGE_SIZE": API_PAGE_SIZE,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lotse API",
+    "DESCRIPTION": "Versioned REST API of Lotse (KIM case management). Token authentication: "
+    "`Authorization: Bearer <token>`; a token acts in one tenant with the role of its membership.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,
+    "ENUM_NAME_OVERRIDES": {
+        "LifeDomainEnum": "lotse.cases.domains.LifeDomain",
+        "ContactKindEnum": "lotse.cases.models.ContactKind",
+        "AgencyKindEnum": "lotse.network.models.AgencyKind",
+    },
+}
+
+# --- Backup (lotse.core.backup) ------------------------------------------------------------------
+# Key of encrypted backup archives: base64 of 32 random bytes (`manage.py backup --generate-key`).
+# A `--key-file` given to backup/restore takes precedence.
+BACKUP_KEY = env_str("LOTSE_BACKUP_KEY")
+
+# --- Import and export (lotse.transfer) ---------------------------------------------------------
+# Largest case list accepted for import, and how long an uploaded list is kept (encrypted)
+# between the check (dry run) and the real import.
+IMPORT_MAX_BYTES = env_int("LOTSE_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
+IMPORT_UPLOAD_MINUTES = env_int("LOTSE_IMPORT_UPLOAD_MINUTES", 60, minimum=1)

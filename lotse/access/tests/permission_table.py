@@ -8,6 +8,8 @@ Kinds of URL:
 * ``public``  – reachable without sign-in;
 * ``account`` – needs a full sign-in, no tenant;
 * ``tenant``  – under ``/<tenant>/``; needs a membership in that tenant and the role listed.
+* ``api``     – REST API under ``/api/v1/``: an API token (``Authorization: Bearer``) of the role
+  acts in its tenant; without a token the answer is 401.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def invitee(world: Any) -> Any:
 
 @dataclass(frozen=True)
 class Entry:
-    kind: Literal["public", "account", "tenant"]
+    kind: Literal["public", "account", "tenant", "api"]
     # method -> roles allowed; methods not listed must answer 405
     methods: dict[str, frozenset[str]]
     kwargs: Kwargs = no_kwargs
@@ -78,6 +80,10 @@ class Entry:
 
 def tenant(kwargs: Kwargs = no_kwargs, **methods: frozenset[str]) -> Entry:
     return Entry("tenant", {m.upper(): roles for m, roles in methods.items()}, kwargs)
+
+
+def api(kwargs: Kwargs = no_kwargs, **methods: frozenset[str]) -> Entry:
+    return Entry("api", {m.upper(): roles for m, roles in methods.items()}, kwargs)
 
 
 STAFF_VIEWERS = frozenset({TA, CO, PL})
@@ -146,25 +152,31 @@ def case_object(key: str, kwarg: str) -> Kwargs:
 
 def _merge() -> None:
     from lotse.access.tests import (
+        permission_table_api,
         permission_table_cases,
         permission_table_consent,
         permission_table_documents,
         permission_table_funding,
         permission_table_monitoring,
+        permission_table_privacy,
         permission_table_referrals,
         permission_table_steering,
         permission_table_substitution,
+        permission_table_transfer,
     )
 
     for module in (
+        permission_table_api,
         permission_table_cases,
         permission_table_consent,
         permission_table_documents,
         permission_table_funding,
         permission_table_monitoring,
+        permission_table_privacy,
         permission_table_referrals,
         permission_table_steering,
         permission_table_substitution,
+        permission_table_transfer,
     ):
         overlap = TABLE.keys() & module.PART.keys()
         assert not overlap, f"URL names listed twice in the permission table: {sorted(overlap)}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import transaction
 from django.test import Client, TestCase
@@ -56,6 +58,8 @@ def test_every_view_declares_an_access_rule():
 
 
 def url_for(name: str, entry: Entry, world: World, tenant_key: str, role: str) -> str:
+    if entry.kind == "api":
+        return reverse(name, kwargs=entry.kwargs(getattr(world, tenant_key)) or None)
     if entry.kind != "tenant":
         return reverse(name, kwargs=entry.kwargs(world) or None)
     part = getattr(world, tenant_key)
@@ -67,9 +71,24 @@ def request(client: Client, method: str, url: str, entry: Entry):  # type: ignor
     """One request whose effects (a reset password, an ended membership, a new session) are
     rolled back afterwards, so that every check starts from the same world."""
     with transaction.atomic():
-        response = client.get(url) if method == "GET" else client.post(url, entry.data)
+        if entry.kind == "api":
+            response = client.generic(method, url, json.dumps(entry.data), content_type="application/json")
+        else:
+            response = client.get(url) if method == "GET" else client.post(url, entry.data)
         transaction.set_rollback(True)
     return response
+
+
+def api_client(world: World, role: str) -> Client:
+    """A client sending an API token of the role (the state analyst's acts in the state tenant)."""
+    from lotse.api.tokens import token_create
+    from lotse.tenants.models import Membership
+
+    user = world.user(role)
+    membership = Membership.objects.get(user=user, tenant=world.state if role == SA else world.wesel.tenant)
+    with transaction.atomic():
+        secret = token_create(actor=user, membership=membership, name=f"table {role}").secret
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
 def as_role(world: World, role: str) -> Client:
@@ -101,15 +120,22 @@ class PermissionTableTests(TestCase):
     def client_for(self, role: str) -> Client:
         return as_role(self.world, role)
 
+    def api_clients(self) -> dict[str, Client]:
+        return {role: api_client(self.world, role) for role in ALL_ROLES}
+
     def test_roles_get_exactly_what_the_table_allows(self) -> None:
         failures = []
         clients = {role: self.client_for(role) for role in ALL_ROLES}
+        tokens = self.api_clients()
         for name, entry in sorted(TABLE.items()):
             for method, allowed in entry.methods.items():
                 for role in sorted(ALL_ROLES):
                     url = url_for(name, entry, self.world, "wesel", role)
                     # a POST may sign out or re-key the session: give it a client of its own
-                    client = clients[role] if method == "GET" else self.client_for(role)
+                    if entry.kind == "api":
+                        client = tokens[role]
+                    else:
+                        client = clients[role] if method == "GET" else self.client_for(role)
                     response = request(client, method, url, entry)
                     if response.status_code >= 500:
                         failures.append(f"{method} {url} as {role}: server error {response.status_code}")
@@ -143,7 +169,10 @@ class PermissionTableTests(TestCase):
             role = sorted(allowed)[0] if allowed else "-"
             for other in sorted({"GET", "POST", "PUT", "DELETE"} - entry.methods.keys()):
                 url = url_for(name, entry, self.world, "wesel", role)
-                client = self.client_for(role) if allowed else sign_in(Client(), entry.owner(self.world))
+                if entry.kind == "api":
+                    client = api_client(self.world, role)
+                else:
+                    client = self.client_for(role) if allowed else sign_in(Client(), entry.owner(self.world))
                 response = client.generic(other, url)
                 if response.status_code != 405:
                     failures.append(f"{other} {name}: expected 405, got {response.status_code}")
@@ -157,6 +186,9 @@ class PermissionTableTests(TestCase):
                 if entry.kind == "public":
                     if response.status_code >= 400:
                         failures.append(f"{method} {name}: public page answered {response.status_code}")
+                elif entry.kind == "api":
+                    if response.status_code != 401:
+                        failures.append(f"{method} {name}: expected 401 without a token, got {response.status_code}")
                 elif not is_login_redirect(response):
                     failures.append(f"{method} {name}: expected redirect to login, got {response.status_code}")
         assert not failures, "\n".join(failures)
@@ -176,7 +208,8 @@ class PermissionTableTests(TestCase):
                 for method in entry.methods:
                     url = url_for(name, entry, self.world, "wesel", role)
                     response = request(client, method, url, entry)
-                    if not is_login_redirect(response):
+                    refused = response.status_code == 401 if entry.kind == "api" else is_login_redirect(response)
+                    if not refused:
                         failures.append(f"{method} {url} with only a password as {role}: {response.status_code}")
         assert not failures, "\n".join(failures)
 
@@ -186,7 +219,18 @@ class PermissionTableTests(TestCase):
         failures = []
         world = self.world
         clients = {role: self.client_for(role) for role in ALL_ROLES}
+        tokens = self.api_clients()
         for name, entry in sorted(TABLE.items()):
+            if entry.kind == "api":
+                # Wesel tokens on every Coesfeld object (lists are checked in lotse/api/tests)
+                kwargs = entry.kwargs(world.coesfeld)
+                for method in entry.methods if kwargs else ():
+                    for role in sorted(ALL_ROLES):
+                        url = reverse(name, kwargs=kwargs)
+                        response = request(tokens[role], method, url, entry)
+                        if response.status_code not in (403, 404):
+                            failures.append(f"{method} {url} (Coesfeld object) as Wesel {role}: {response.status_code}")
+                continue
             if entry.kind != "tenant":
                 continue
             for method in entry.methods:

@@ -84,6 +84,9 @@ class Case(VersionedModel):
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     is_anonymous = models.BooleanField(_("anonymous counselling"), default=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # Art. 18 GDPR: while restricted, the case is stored only; nobody works on it.
+    restricted_at = models.DateTimeField(_("processing restricted since"), null=True, blank=True, editable=False)
+    restriction_reason = models.CharField(_("reason for the restriction"), max_length=300, blank=True, editable=False)
     case_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("case manager"),
@@ -147,9 +150,15 @@ class Case(VersionedModel):
         return self.status == CaseStatus.CLOSED
 
     @property
+    def is_restricted(self) -> bool:
+        """Einschränkung der Verarbeitung (Art. 18 DSGVO): stored, not processed."""
+        return self.restricted_at is not None
+
+    @property
     def is_editable(self) -> bool:
-        """Closed cases are read-only; a requested closure waits for the coordinator."""
-        return self.status == CaseStatus.OPEN
+        """Closed cases are read-only; a requested closure waits for the coordinator; a
+        restricted case is frozen."""
+        return self.status == CaseStatus.OPEN and self.restricted_at is None
 
 
 class Identity(models.Model):

@@ -25,7 +25,7 @@ from lotse.cases.models import (
     HandoverKind,
     Identity,
 )
-from lotse.cases.services.common import require_open, require_same_tenant
+from lotse.cases.services.common import require_not_restricted, require_open, require_same_tenant
 from lotse.core.versioning import save_versioned
 from lotse.tenants.models import Membership, Provider, Role, Tenant
 
@@ -295,6 +295,7 @@ def closure_request(
 
 def closure_decide(case: Case, *, actor: Any, approve: bool, expected_version: int) -> Case:
     """Fachaufsicht: the coordinator approves the requested closure or returns the case."""
+    require_not_restricted(case)
     if case.status != CaseStatus.CLOSURE_REQUESTED:
         raise ValidationError(_("No closure of this case is waiting for a decision."))
     today = timezone.localdate()
@@ -318,6 +319,7 @@ def closure_decide(case: Case, *, actor: Any, approve: bool, expected_version: i
 
 def case_reopen(case: Case, *, actor: Any, expected_version: int) -> Case:
     """Wiederaufnahme: a closed case opens again for its case manager; logged."""
+    require_not_restricted(case)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."))
     if case.anonymised_at is not None:

@@ -26,7 +26,7 @@ from lotse.cases.models import (
     HouseholdMember,
 )
 from lotse.cases.services.cases import case_settings
-from lotse.cases.services.common import require_open, require_same_tenant
+from lotse.cases.services.common import require_not_restricted, require_open, require_same_tenant
 from lotse.core.versioning import save_versioned
 
 
@@ -234,6 +234,7 @@ def barrier_create(
 ) -> Barrier:
     """Hemmnis from a case; works on closed cases too (barriers are often seen at the end)."""
     require_same_tenant(case.tenant_id, municipality, agency)
+    require_not_restricted(case)
     if case.anonymised_at is not None:
         raise ValidationError(_("This case is anonymised."))
     if not description.strip():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from lotse.access.cases import CaseAccess, case_access
 from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
+from lotse.cases.services.common import restricted_message
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def require_case_manager(access: CaseAccess) -> None:
 
 
 def read_only_message(access: CaseAccess) -> str:
+    if access.case.is_restricted:
+        return restricted_message()
     if access.case.status == "closure_requested":
         return _("The closure of this case awaits the coordinator's decision; it cannot be changed meanwhile.")
     return _("This case is closed and can no longer be changed. Reopen it first.")

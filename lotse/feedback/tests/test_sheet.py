@@ -149,6 +149,18 @@ def test_an_anonymised_case_gets_no_sheet(world, signed_in):
     assert "anonymised" in page.content.decode() or "anonymisiert" in page.content.decode()
 
 
+def test_a_restricted_case_gets_no_sheet(world, signed_in):
+    """Art. 18: a restricted case is only stored; printing a sheet for it is processing."""
+    Case.objects.filter(pk=world.wesel.case.pk).update(
+        status="closed", restricted_at=timezone.now(), restriction_reason="Widerspruch"
+    )
+    before = FeedbackToken.objects.count()
+    response = printed(world, signed_in, "de")
+    assert response.status_code == 302
+    assert FeedbackToken.objects.count() == before
+    assert not AuditEvent.objects.filter(action="feedback.sheet_printed").exists()
+
+
 # --- the button on the case overview -----------------------------------------------------------
 
 
