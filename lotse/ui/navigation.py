@@ -49,6 +49,11 @@ NAV_ITEMS: list[NavEntry] = [
     NavEntry(_("Audit log"), "audit:event_list", Perm.AUDIT_VIEW, "audit:"),
     NavEntry(_("Partner agencies"), "network:agency_list", Perm.AGENCY_VIEW, "network:"),
     NavEntry(_("Case settings"), "cases:case_settings", Perm.CASE_SETTINGS_MANAGE, "cases:case_settings"),
+    NavEntry(_("Import case lists"), "transfer:import_start", Perm.CASE_IMPORT, "transfer:import"),
+    NavEntry(_("Export lists"), "transfer:export_index", Perm.CASE_WORK, "transfer:export"),
+    NavEntry(_("Export lists"), "transfer:export_index", Perm.CASE_OVERSIGHT, "transfer:export"),
+    NavEntry(_("Privacy operations"), "privacy:overview", Perm.PRIVACY_MANAGE, "privacy:"),
+    NavEntry(_("API tokens"), "api_tokens:list", Perm.DASHBOARD_VIEW, "api_tokens:"),
 ]
 
 

@@ -47,18 +47,20 @@ def test_header_shows_tenant_user_role_and_logout(world, signed_in):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        # overview, my cases, follow-ups, substitution, partner agencies
-        (Role.CASE_MANAGER, 6),
-        (Role.COMMITTEE_MEMBER, 3),
+        # every role: API tokens (issue 6)
+        # overview, my cases, follow-ups, substitution, committees, partner agencies, export lists
+        (Role.CASE_MANAGER, 8),
+        (Role.COMMITTEE_MEMBER, 4),
         # overview, providers, locations, municipalities, funding
-        (Role.FUNDING_CLERK, 5),
+        (Role.FUNDING_CLERK, 6),
         # overview, all cases, caseload, barrier register, themes, committees, supervision, funding,
-        # reports, staff, providers, locations, municipalities, partner agencies
-        (Role.COORDINATOR, 14),
-        (Role.PROVIDER_LEAD, 7),
-        (Role.DATA_PROTECTION_OFFICER, 2),
+        # reports, staff, providers, locations, municipalities, partner agencies, import, export
+        (Role.COORDINATOR, 17),
+        (Role.PROVIDER_LEAD, 8),
+        # overview, audit log, privacy operations
+        (Role.DATA_PROTECTION_OFFICER, 4),
         # overview, staff, providers, locations, municipalities, case settings
-        (Role.TENANT_ADMIN, 6),
+        (Role.TENANT_ADMIN, 7),
     ],
 )
 def test_navigation_by_role(world, signed_in, role, expected):
