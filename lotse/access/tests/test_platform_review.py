@@ -1,7 +1,8 @@
 """Review of issue 6 (REST API, import/export, privacy operations, backup/restore).
 
-Tests whose docstring starts with ``BUG PROOF`` fail on the reviewed code and prove a defect;
-every other test is a regression guard for a rule that held during the review."""
+Tests whose docstring starts with ``BUG PROOF`` failed on the reviewed code and proved a defect
+that has since been fixed; they stay as regression tests. Every other test is a guard for a
+rule that held during the review."""
 
 from __future__ import annotations
 
