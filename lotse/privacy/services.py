@@ -5,7 +5,6 @@ atomic, each with its audit event in the same transaction. Details name ids and 
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.audit.services import audit_record
-from lotse.cases.identity import IdentityData, duplicate_key, seal, unseal
+from lotse.cases.identity import FIELDS, IdentityData, duplicate_key, seal, unseal
 from lotse.cases.models import Case, CaseStatus, FollowUp, Handover, Identity, Referral
 from lotse.core import crypto
 from lotse.core.versioning import StaleObjectError, save_versioned
@@ -31,7 +30,7 @@ MAX_RETENTION_MONTHS = 600
 
 # Free-text fields of the case that may be rectified (identity fields: IdentityData).
 CASE_TEXT_FIELDS = ("pseudonym", "languages", "interpreter_language", "closure_note")
-IDENTITY_FIELDS = tuple(f.name for f in dataclasses.fields(IdentityData))
+IDENTITY_FIELDS = FIELDS
 
 
 def _text(value: str, message: str) -> str:

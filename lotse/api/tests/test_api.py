@@ -183,7 +183,7 @@ def test_stale_version_is_a_conflict_and_restricted_cases_refuse_writes(world: W
     assert response.json()["version"] == case.version
     Case.objects.filter(pk=case.pk).update(restricted_at=timezone.now())
     response = send(cm, "PATCH", f"cases/{case.pk}/", {"pseudonym": "Eingeschränkt", "version": case.version})
-    assert response.status_code == 409 and "restricted" in response.json()["detail"]
+    assert response.status_code == 409 and "Art. 18" in response.json()["detail"]
     body = {
         "case": case.pk,
         "occurred_on": timezone.localdate().isoformat(),
