@@ -233,12 +233,24 @@ def audit_account_event(*, action: str, actor: User | None, user: User, details:
         audit_record(action=action, actor=actor, tenant_id=tenant_id, obj=user, details=details)
 
 
+def _revoke_api_tokens(user: User) -> int:
+    from lotse.api.tokens import revoke_all_of_user
+
+    return revoke_all_of_user(user)
+
+
 @transaction.atomic
 def account_password_reset(*, actor: User, user: User) -> str:
     """A new temporary password (to hand over in person); every session of the user ends."""
     password = _issue_temporary_password(user)
     ended = sessions.end_all(user)
-    audit_account_event(action="account.password_reset", actor=actor, user=user, details={"sessions_ended": ended})
+    revoked = _revoke_api_tokens(user)
+    audit_account_event(
+        action="account.password_reset",
+        actor=actor,
+        user=user,
+        details={"sessions_ended": ended, "tokens_revoked": revoked},
+    )
     return password
 
 
@@ -250,7 +262,13 @@ def account_totp_reset(*, actor: User, user: User) -> str:
     TotpDevice.objects.filter(user=user).delete()
     password = _issue_temporary_password(user)
     ended = sessions.end_all(user)
-    audit_account_event(action="account.totp_reset", actor=actor, user=user, details={"sessions_ended": ended})
+    revoked = _revoke_api_tokens(user)
+    audit_account_event(
+        action="account.totp_reset",
+        actor=actor,
+        user=user,
+        details={"sessions_ended": ended, "tokens_revoked": revoked},
+    )
     return password
 
 

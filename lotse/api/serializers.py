@@ -325,14 +325,25 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
 # --- filters (query parameters; unknown values answer 400) ---------------------------------------
 
 
+class SearchText(serializers.CharField):
+    """A search text of at most ``max_length`` characters *as sent* (the schema's maxLength),
+    blanks at either end then dropped. A plain CharField trims first and so accepted longer
+    values than the schema allows."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, allow_blank=True, max_length=80, trim_whitespace=False, **kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        value = super().run_validation(data)
+        return value.strip() if isinstance(value, str) else value
+
+
 class CaseFilter(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     provider = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     opened_from = serializers.DateField(required=False)
     opened_to = serializers.DateField(required=False)
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=80, help_text=_("Part of the case number or pseudonym.")
-    )
+    q = SearchText(help_text=_("Part of the case number or pseudonym."))
 
 
 class CaseChildFilter(serializers.Serializer[Any]):
@@ -368,9 +379,7 @@ class ThemeFilter(serializers.Serializer[Any]):
 class AgencyFilter(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=AgencyKind.choices, required=False)
     is_active = serializers.ChoiceField(choices=[("true", "true"), ("false", "false")], required=False)
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=80, help_text=_("Part of the name or contact person.")
-    )
+    q = SearchText(help_text=_("Part of the name or contact person."))
 
 
 class PositionFilter(serializers.Serializer[Any]):

@@ -105,6 +105,7 @@ def token_check(raw: str) -> ApiToken | None:
         token.revoked_at is not None
         or token.expires_at <= now
         or not token.user.is_active
+        or token.user.must_change_password  # a temporary password handed over: not yet theirs
         or membership.user_id != token.user_id
         or membership.tenant_id != token.tenant_id
         or not membership.is_active
@@ -116,3 +117,9 @@ def token_check(raw: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def revoke_all_of_user(user: Any) -> int:
+    """Revoke every live token of a person (an account reset: the account may be in wrong
+    hands). Returns how many were revoked; the caller writes the audit event."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -195,7 +195,9 @@ def _staff_action(
 @_staff_action(
     account_level=True,
     title=gettext_lazy("Reset password"),
-    question=gettext_lazy("The account gets a new temporary password and all its sessions end."),
+    question=gettext_lazy(
+        "The account gets a new temporary password; all its sessions end and its API tokens are revoked."
+    ),
     button=gettext_lazy("Reset password"),
 )
 def staff_password_reset(request: TenantRequest, ctx: Any, membership: Membership) -> HttpResponse:
@@ -208,7 +210,7 @@ def staff_password_reset(request: TenantRequest, ctx: Any, membership: Membershi
     title=gettext_lazy("Reset authenticator"),
     question=gettext_lazy(
         "The person gets a new temporary password and sets up the authenticator app again at the next "
-        "sign-in. All sessions end."
+        "sign-in. All sessions end and its API tokens are revoked."
     ),
     button=gettext_lazy("Reset authenticator"),
 )

@@ -272,6 +272,15 @@ def test_malformed_requests_never_give_a_server_error(world: World):
     assert cm.get("/api/v1/cases/0.5/")["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize("path", ["cases", "agencies"])
+def test_a_search_text_longer_than_the_schema_allows_is_refused(world: World, path: str):
+    """The schema says at most 80 characters; trailing blanks count too (schemathesis ST201)."""
+    cm = api(token_for(world, Role.CASE_MANAGER))
+    assert cm.get(f"/api/v1/{path}/", {"q": "a" * 80}).status_code == 200
+    assert cm.get(f"/api/v1/{path}/", {"q": "a" * 79 + "  "}).status_code == 400
+    assert cm.get(f"/api/v1/{path}/", {"q": "  "}).status_code == 200  # blank: no filter
+
+
 def test_pagination_filter_and_ordering(world: World):
     actor = world.wesel.users[Role.CASE_MANAGER]
     for n in range(4):
@@ -401,6 +410,37 @@ def test_expired_revoked_and_inactive_tokens_are_refused(world: World):
     assert Client(HTTP_AUTHORIZATION="Bearer lotse_nothing_here").get("/api/v1/me/").status_code == 401
     assert Client(HTTP_AUTHORIZATION="Basic abc").get("/api/v1/me/").status_code == 401
     assert Client().get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize("reset", ["password", "totp"])
+def test_an_account_reset_revokes_every_token_of_the_person(world: World, reset: str):
+    """A tenant admin resets a password or an authenticator when the account may be in wrong
+    hands: the API tokens of that person stop working at once, like their sessions."""
+    from lotse.accounts import services as account_services
+
+    secret = token_for(world, Role.CASE_MANAGER)
+    other_person = token_for(world, Role.COORDINATOR)
+    assert api(secret).get("/api/v1/me/").status_code == 200
+    user = world.user(Role.CASE_MANAGER, "wesel")
+    admin = world.user(Role.TENANT_ADMIN, "wesel")
+    if reset == "password":
+        account_services.account_password_reset(actor=admin, user=user)
+    else:
+        account_services.account_totp_reset(actor=admin, user=user)
+    assert api(secret).get("/api/v1/me/").status_code == 401
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert api(other_person).get("/api/v1/me/").status_code == 200
+    event = AuditEvent.objects.filter(action=f"account.{reset}_reset", object_id=str(user.pk)).latest("pk")
+    assert event.details["tokens_revoked"] == 1
+
+
+def test_a_token_is_refused_while_the_password_must_be_changed(world: World):
+    secret = token_for(world, Role.CASE_MANAGER)
+    user = world.user(Role.CASE_MANAGER, "wesel")
+    type(user).objects.filter(pk=user.pk).update(must_change_password=True)
+    assert api(secret).get("/api/v1/me/").status_code == 401
+    type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+    assert api(secret).get("/api/v1/me/").status_code == 200
 
 
 def test_token_lifetime_is_bounded(world: World, settings):
