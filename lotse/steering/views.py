@@ -35,6 +35,7 @@ from lotse.steering.forms import (
     ThemeSplitForm,
 )
 from lotse.steering.models import Theme, ThemeStatus
+from lotse.transfer.links import export_url
 from lotse.ui.charts import Chart, Series
 from lotse.ui.conflict import submit
 from lotse.ui.htmx import render_list
@@ -112,7 +113,14 @@ def barrier_register(request: TenantRequest, tenant: str) -> HttpResponse:
     assign = BarrierAssignForm(
         themes=selectors.active_themes(ctx), initial={"back": request.GET.urlencode()}, auto_id="assign_%s"
     )
-    context = {"form": form, "page": page, "assign": assign}
+    context = {
+        "form": form,
+        "page": page,
+        "assign": assign,
+        "export_url": export_url(
+            "transfer:export_barriers", ctx.tenant.slug, request.GET, [f for f in REGISTER_FILTERS if f != "page"]
+        ),
+    }
     return render_list(request, "steering/barrier_register.html", "steering/partials/barrier_results.html", context)
 
 

@@ -1,8 +1,9 @@
 """Lists of cases, contacts and barriers as CSV and XLSX, streamed with constant memory.
 
-Rows come from the access layer only (``cases_scope`` and the selectors built on it, and
-``barriers_scope``) through ``QuerySet.iterator(chunk_size=…)``: on PostgreSQL a server-side
-cursor, so whatever the list's length only one chunk is in memory. CSV goes out as a
+Rows come from the access layer only (``cases_scope`` and the selectors built on it, and for
+coordinators the barrier register's selector on ``barriers_scope``) through
+``QuerySet.iterator(chunk_size=…)``: on PostgreSQL a server-side cursor, so whatever the
+list's length only one chunk is in memory. CSV goes out as a
 :class:`~django.http.StreamingHttpResponse` (UTF-8 with BOM, ``;``, for German Excel); XLSX is
 written by openpyxl in write-only mode into an unnamed temporary file (deleted when closed)
 and sent as a :class:`~django.http.FileResponse`.
@@ -26,8 +27,6 @@ from django.utils import translation
 
 from lotse.access.cases import cases_scope
 from lotse.access.context import AccessContext
-from lotse.access.permissions import Perm
-from lotse.access.steering import barriers_scope
 from lotse.cases.domains import LifeDomain
 from lotse.cases.models import Barrier, CaseStatus, ClosureReason, Contact, ContactKind, IntakeChannel
 
@@ -121,12 +120,9 @@ def contacts_for(ctx: AccessContext) -> QuerySet[Contact]:
 
 
 def barriers_for(ctx: AccessContext) -> QuerySet[Barrier]:
-    """Coordinators: the tenant's barrier register. Case managers: the barriers recorded on
-    the cases in their scope."""
-    if ctx.has(Perm.STEERING_MANAGE):
-        qs = barriers_scope(ctx)
-    else:
-        qs = Barrier.objects.filter(tenant=ctx.tenant, case__in=cases_scope(ctx).values("pk"))
+    """The barriers recorded on the cases in the user's scope (case managers; coordinators
+    export the register through its own filters, ``steering.selectors.barrier_register``)."""
+    qs = Barrier.objects.filter(tenant=ctx.tenant, case__in=cases_scope(ctx).values("pk"))
     return qs.select_related("case", "provider", "municipality", "agency", "theme").order_by("-recorded_on", "-pk")
 
 

@@ -27,6 +27,8 @@ from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
 from lotse.cases import selectors as case_selectors
 from lotse.cases.forms import CaseFilterForm
+from lotse.steering import selectors as steering_selectors
+from lotse.steering.forms import BarrierFilterForm
 from lotse.transfer import exports, services
 from lotse.transfer.case_import import template_rows
 from lotse.transfer.conf import import_max_bytes, upload_minutes
@@ -228,6 +230,15 @@ def export_contacts(request: TenantRequest, tenant: str) -> Any:
 @tenant_view()
 @require_GET
 def export_barriers(request: TenantRequest, tenant: str) -> Any:
+    """Coordinators: the barrier register with the register page's filters (what the page shows
+    is what the file holds). Case managers: the barriers of their cases."""
     _require_case_reader(request)
-    rows = exports.barriers_for(request.access).iterator(chunk_size=exports.CHUNK)
+    ctx = request.access
+    if ctx.has(Perm.STEERING_MANAGE):
+        form = BarrierFilterForm(request.GET, tenant=ctx.tenant, themes=steering_selectors.groupable_themes(ctx))
+        filters: dict[str, Any] = form.filters() if form.is_valid() else {}
+        barriers = steering_selectors.barrier_register(ctx, **filters)
+    else:
+        barriers = exports.barriers_for(ctx)
+    rows = barriers.iterator(chunk_size=exports.CHUNK)
     return _send(request, rows, exports.barrier_fields(), kind="barriers", title="Barrieren")

@@ -34,8 +34,11 @@ from lotse.cases.services.cases import CASE_DETAIL_FIELDS, case_settings
 from lotse.cases.views.base import form_page, load_case, render_case, require_case_reader, require_work
 from lotse.core.http import post_data
 from lotse.core.versioning import StaleObjectError
+from lotse.transfer.links import export_url
 from lotse.ui.conflict import submit
 from lotse.ui.htmx import render_list
+
+LIST_FILTERS = ("q", "status", "provider", "case_manager")  # the export link carries them
 
 
 @tenant_view()
@@ -55,7 +58,15 @@ def case_list(request: TenantRequest, tenant: str) -> HttpResponse:
             filters["provider_id"] = data["provider"].pk if data.get("provider") else None
             filters["case_manager"] = data.get("case_manager") or ""
     page = Paginator(selectors.case_list(ctx, **filters), 50).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "oversight": oversight, "today": timezone.localdate()}
+    context = {
+        "form": form,
+        "page": page,
+        "oversight": oversight,
+        "today": timezone.localdate(),
+        "export_url": export_url(
+            "transfer:export_cases", ctx.tenant.slug, request.GET, LIST_FILTERS, defaults={"status": "active"}
+        ),
+    }
     return render_list(request, "cases/case_list.html", "cases/partials/case_results.html", context)
 
 

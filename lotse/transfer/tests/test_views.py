@@ -181,3 +181,36 @@ def test_uploads_are_kept_in_memory_not_in_temporary_files(world, signed_in, tmp
     client = signed_in(world.wesel.users["coordinator"])
     response = upload(client, world, csv_bytes([row(Pseudonym=f"Fall {i}") for i in range(200)]))
     assert response.status_code == 302 and list(tmp_path.iterdir()) == []
+
+
+def test_barrier_export_carries_the_register_filters(world, signed_in):
+    """The register's "Export (Excel)" exports what the register shows, not the whole register."""
+    client = signed_in(world.wesel.users["coordinator"])
+    assert len(csv_rows(client.get(url(world, "export_barriers") + "?format=csv&domain=language"))) == 2
+    assert len(csv_rows(client.get(url(world, "export_barriers") + "?format=csv&domain=housing"))) == 1
+    assert len(csv_rows(client.get(url(world, "export_barriers") + "?format=csv&institution=Jobcenter"))) == 1
+    # an unusable filter value exports what the register then shows: everything
+    assert len(csv_rows(client.get(url(world, "export_barriers") + "?format=csv&date_from=31.02.2024"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "export", "expected"),
+    [
+        ("cases:list", "status=closed&q=Fall", "transfer:export_cases", ["status=closed", "q=Fall", "format=xlsx"]),
+        ("cases:list", "", "transfer:export_cases", ["status=active", "format=xlsx"]),
+        ("steering:barrier_register", "domain=housing&page=2", "transfer:export_barriers", ["domain=housing"]),
+    ],
+)
+def test_the_export_link_follows_the_filters_also_when_htmx_updates_the_list(
+    world, signed_in, page, query, export, expected
+):
+    client = signed_in(world.wesel.users["coordinator"])
+    slug = world.wesel.tenant.slug
+    target = reverse(export, kwargs={"tenant": slug})
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = client.get(reverse(page, kwargs={"tenant": slug}) + f"?{query}", **headers).content.decode()
+        links = [part.split('"', 1)[0] for part in html.split(f'href="{target}?')[1:]]
+        assert len(links) == 1, (headers, links)
+        params = links[0].replace("&amp;", "&").split("&")
+        assert all(p in params for p in expected), (headers, params)
+        assert not any(p.startswith("page=") for p in params)
