@@ -1,15 +1,21 @@
 """Filtering and ordering from whitelisted query parameters. A view names a serializer of its
 filter parameters (``filter_serializer``) and applies the validated values itself
-(``apply_filters``); a wrong value answers 400 with the reason, an unknown parameter is ignored."""
+(``apply_filters``); a wrong value answers 400 with the reason, an unknown parameter is ignored.
+A known parameter given twice answers 400 too: the schema states single values."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.request import Request
+
+# parameters of every list besides the view's filters (pagination and ordering)
+LIST_PARAMETERS = ("page", "page_size", "ordering")
 
 _TYPES = {
     serializers.IntegerField: "integer",
@@ -20,7 +26,15 @@ _TYPES = {
 class QueryFilterBackend(BaseFilterBackend):
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filter_class = getattr(view, "filter_serializer", None)
-        if filter_class is None or getattr(view, "action", None) != "list":
+        if getattr(view, "action", None) != "list":
+            return queryset
+        known = [*LIST_PARAMETERS, *(filter_class().fields if filter_class else ())]
+        twice = {
+            name: [_("Give this parameter only once.")] for name in known if len(request.query_params.getlist(name)) > 1
+        }
+        if twice:
+            raise ValidationError(twice)
+        if filter_class is None:
             return queryset
         data = {k: v for k, v in request.query_params.items() if k in filter_class().fields}
         serializer = filter_class(data=data)
