@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import time
+import unicodedata
 from io import BytesIO
 
 import pyotp
@@ -54,7 +55,9 @@ def current_step(now: float | None = None) -> int:
 
 
 def matching_step(secret: str, code: str, *, now: float | None = None) -> int | None:
-    code = "".join(ch for ch in code if ch.isdigit())
+    # digits of any script as ASCII (an Arabic or Persian keyboard types ١٢٣); other
+    # characters, "²" too, are dropped: compare_digest compares ASCII only
+    code = "".join(str(unicodedata.decimal(ch)) for ch in code if unicodedata.decimal(ch, None) is not None)
     if len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)

@@ -107,6 +107,23 @@ def test_totp_verify_and_consume_refuses_replay_and_older_codes(member):
     assert not totp.verify_and_consume(device, "abcdef", now=now)
 
 
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_a_code_typed_in_arabic_indic_digits_signs_in_and_odd_digits_are_refused(member):
+    """The form's \\d takes every decimal digit, e.g. from an Arabic keyboard; the comparison
+    took only ASCII and answered 500. Digits of any script now count as what they are."""
+    device = confirmed_device(member)
+    client = Client()
+    password_step(client, member.username)
+    refused = client.post(VERIFY, {"code": "١٢٣ ٤٥²"})
+    assert refused.status_code == 200 and SESSION_KEY not in client.session
+    assert not totp.verify_and_consume(device, "12345²")
+    code = totp.code_for(device).translate(ARABIC_INDIC)
+    assert client.post(VERIFY, {"code": code}).status_code == 302
+    assert SESSION_KEY in client.session
+
+
 def test_enrolment_then_login(member):
     client = Client()
     response = password_step(client, member.username)
