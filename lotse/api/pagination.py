@@ -10,6 +10,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
+def _whole(raw: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` is true for "²" too, which ``int`` refuses."""
+    return raw.isascii() and raw.isdigit()
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
@@ -21,9 +26,19 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not _whole(raw) or not 1 <= int(raw) <= self.max_page_size:
             message = _("Give a whole number from 1 to %d.") % self.max_page_size
             raise ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_page_number(self, request: Any, paginator: Any) -> int:
+        """The schema says a whole number from 1: an empty, negative or other value is a 400
+        (DRF read an empty one as page 1). A page after the last stays a 404."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not _whole(raw) or int(raw) < 1:
+            raise ValidationError({self.page_query_param: [_("Give a whole number from 1.")]})
         return int(raw)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

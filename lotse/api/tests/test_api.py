@@ -300,6 +300,18 @@ def test_a_list_parameter_given_twice_is_refused(world: World, query: str):
     assert query.split("=")[0] in response.json()
 
 
+@pytest.mark.parametrize("page", ["", "0", "-1", "abc", "1.5", "²", "last"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_refused(world: World, page: str):
+    """An empty page was read as page 1 (schemathesis ST201 on GET /agencies/?page=)."""
+    cm = api(token_for(world, Role.CASE_MANAGER))
+    response = cm.get(f"/api/v1/agencies/?page={page}")
+    assert response.status_code == 400
+    assert "page" in response.json()
+    assert cm.get("/api/v1/agencies/?page=1").status_code == 200
+    assert cm.get("/api/v1/agencies/?page=999").status_code == 404  # a page after the last
+    assert cm.get(f"/api/v1/agencies/?page_size={page or 'x'}").status_code == 400
+
+
 def test_pagination_filter_and_ordering(world: World):
     actor = world.wesel.users[Role.CASE_MANAGER]
     for n in range(4):
