@@ -646,8 +646,8 @@ def measure(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """The size of the synthetic data (also used by ``bench/backup.py``)."""
     parser.add_argument("--cases", type=int, default=200_000, help="cases in all (default 200,000; up to 1,000,000)")
     parser.add_argument("--tenants", type=int, default=54)
     parser.add_argument("--case-managers", type=int, default=1620, help="in all tenants (default 1,620: 30 each)")
@@ -660,27 +660,32 @@ def main() -> None:
     parser.add_argument("--theme-barriers", type=int, default=6000, help="barriers grouped into the themes")
     parser.add_argument("--big-theme-barriers", type=int, default=1000, help="barriers of the measured theme")
     parser.add_argument("--ungrouped-barriers", type=int, default=1500)
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure an existing database (from --keep) again")
+
+
+def generate(args: argparse.Namespace) -> SteeringGenerator:
+    gen = SteeringGenerator(args, args.server, args.database)
+    gen.structure()
+    gen.extra_structure()
+    gen.cases()
+    gen.feedback()
+    gen.steering()
+    gen.committee()
+    return gen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_data_arguments(parser)
     parser.add_argument("--runs", type=int, default=40, help="timed runs per page (default 40)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--selector-runs", type=int, default=10)
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--database", default="lotse_bench_steering")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="measure an existing database (from --keep) again")
     parser.add_argument("--sql", action="store_true", help="also print the SQL of the slowest query")
     args = parser.parse_args()
-
-    def generate() -> SteeringGenerator:
-        gen = SteeringGenerator(args, args.server, args.database)
-        gen.structure()
-        gen.extra_structure()
-        gen.cases()
-        gen.feedback()
-        gen.steering()
-        gen.committee()
-        return gen
-
-    run(args, generate, measure)
+    run(args, lambda: generate(args), measure)
 
 
 if __name__ == "__main__":

@@ -233,25 +233,24 @@ def audit_account_event(*, action: str, actor: User | None, user: User, details:
         audit_record(action=action, actor=actor, tenant_id=tenant_id, obj=user, details=details)
 
 
-def _revoke_api_tokens(user: User) -> int:
+def _reset_credentials(*, action: str, actor: User, user: User) -> str:
+    """The account may be in wrong hands: a temporary password to hand over in person, every
+    session ended and every API token revoked, one audit event."""
     from lotse.api.tokens import revoke_all_of_user
 
-    return revoke_all_of_user(user)
+    password = _issue_temporary_password(user)
+    ended = sessions.end_all(user)
+    revoked = revoke_all_of_user(user)
+    audit_account_event(
+        action=action, actor=actor, user=user, details={"sessions_ended": ended, "tokens_revoked": revoked}
+    )
+    return password
 
 
 @transaction.atomic
 def account_password_reset(*, actor: User, user: User) -> str:
     """A new temporary password (to hand over in person); every session of the user ends."""
-    password = _issue_temporary_password(user)
-    ended = sessions.end_all(user)
-    revoked = _revoke_api_tokens(user)
-    audit_account_event(
-        action="account.password_reset",
-        actor=actor,
-        user=user,
-        details={"sessions_ended": ended, "tokens_revoked": revoked},
-    )
-    return password
+    return _reset_credentials(action="account.password_reset", actor=actor, user=user)
 
 
 @transaction.atomic
@@ -260,16 +259,7 @@ def account_totp_reset(*, actor: User, user: User) -> str:
     temporary one handed over in person. Otherwise whoever knows (or watched) the old password
     could set up their own authenticator at the next sign-in."""
     TotpDevice.objects.filter(user=user).delete()
-    password = _issue_temporary_password(user)
-    ended = sessions.end_all(user)
-    revoked = _revoke_api_tokens(user)
-    audit_account_event(
-        action="account.totp_reset",
-        actor=actor,
-        user=user,
-        details={"sessions_ended": ended, "tokens_revoked": revoked},
-    )
-    return password
+    return _reset_credentials(action="account.totp_reset", actor=actor, user=user)
 
 
 @transaction.atomic
