@@ -1,7 +1,8 @@
 """Benchmark of ``manage.py backup`` and ``manage.py restore`` on PostgreSQL at district scale.
 
 Builds the synthetic database of ``bench/steering.py`` (default 54 tenants, 200,000 cases, with
-themes, committees and feedback; own database ``lotse_bench_backup``), then measures, each as
+themes, committees and feedback; own database ``lotse_bench_backup``) with each tenant's audit
+chain begun as ``tenant_create`` begins it, then measures, each as
 the real command in a process of its own, as an operator would run it:
 
 1. ``manage.py backup <file> --encrypt`` (``pg_dump -Fc`` in a snapshot, per-table checksums,
@@ -12,8 +13,9 @@ the real command in a process of its own, as an operator would run it:
 4. ``manage.py restore <file> --yes`` into the empty database (``pg_restore --clean
    --single-transaction``, then the verification of every table and the audit hash chains).
 
-Prints the database size, the archive size and the time and peak memory (max RSS of the
-command's process tree) of each step. The restore must report "checksums equal", else the
+Prints the database size, the archive size and the time of each step with the peak memory
+of the largest process run so far (``RUSAGE_CHILDREN``: the command or its ``pg_dump`` /
+``pg_restore``). The restore must report "checksums equal", else the
 script fails. Drops the database at the end unless ``--keep``.
 
     .venv/bin/python bench/backup.py [--cases 200000] [--keep] [--reuse]
@@ -40,7 +42,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
 def command(env: dict[str, str], *args: str) -> tuple[float, float, str]:
-    """Run ``manage.py *args``; (seconds, peak RSS in MB of the children so far, stdout)."""
+    """Run ``manage.py *args``; (seconds, peak RSS in MB of the largest child process so far, stdout)."""
     started = time.perf_counter()
     result = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -115,7 +117,7 @@ def measure(args: argparse.Namespace) -> None:
 
     print(f"\nDatabase: {size / 2**20:,.0f} MB on disk, {rows:,} rows; archive {archive_size / 2**20:,.1f} MB")
     print(f"After the restore: {restored_rows:,} rows ({restored_size / 2**20:,.0f} MB on disk)\n")
-    print("| step | seconds | peak RSS of the commands so far (MB) |")
+    print("| step | seconds | peak RSS of the largest process so far (MB) |")
     print("| --- | ---: | ---: |")
     for name, seconds, peak in steps:
         print(f"| {name} | {seconds:.1f} | {peak:,.0f} |" if peak else f"| {name} | {seconds:.1f} | – |")
@@ -123,12 +125,25 @@ def measure(args: argparse.Namespace) -> None:
         sys.exit(f"row count differs after the restore: {restored_rows:,} vs {rows:,}")
 
 
+def generate_with_chains(args: argparse.Namespace) -> object:
+    """The data of ``steering.py``, plus what its bulk writes leave out and a restore checks: each
+    tenant's audit chain starts with its creation (``tenant_create`` writes it; a tenant without
+    a chain counts as one whose chain was removed)."""
+    from lotse.audit.services import audit_record
+    from lotse.tenants.models import Tenant
+
+    gen = generate(args)
+    for tenant in Tenant.objects.order_by("pk"):
+        audit_record(action="tenant.created", tenant=tenant, obj=tenant)
+    return gen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_data_arguments(parser)
     parser.add_argument("--database", default="lotse_bench_backup")
     args = parser.parse_args()
-    run(args, lambda: generate(args), measure)
+    run(args, lambda: generate_with_chains(args), measure)
 
 
 if __name__ == "__main__":
