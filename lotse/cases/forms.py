@@ -84,6 +84,19 @@ class CaseFilterForm(KernFormMixin, forms.Form):
                 *[(str(u.pk), u.get_full_name() or u.username) for u in case_managers(tenant)],
             ]
             self.style_fields()
+        self.oversight = oversight
+
+    def filters(self, *, default_status: str) -> dict[str, Any]:
+        """The arguments of ``selectors.case_list`` for what the form holds (the case list page
+        and its export); only ``default_status`` when it is unbound or invalid."""
+        if not (self.is_bound and self.is_valid()):
+            return {"status": default_status}
+        data = self.cleaned_data
+        filters: dict[str, Any] = {"query": data["q"], "status": data["status"] or default_status}
+        if self.oversight:
+            filters["provider_id"] = data["provider"].pk if data.get("provider") else None
+            filters["case_manager"] = data.get("case_manager") or ""
+        return filters
 
 
 class CaseDetailsForm(KernFormMixin, forms.Form):

@@ -11,8 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lotse.access.context import TenantAccessContext
 from lotse.cases.domains import LifeDomain
+from lotse.cases.models import Barrier
 from lotse.committees.models import Body
+from lotse.steering import selectors
 from lotse.steering.models import DEFAULT_LEVEL_NAMES, LEVELS, StaircaseSettings, Theme, ThemeStatus
 from lotse.tenants.models import Municipality, Provider, Tenant
 from lotse.ui.forms import KernFormMixin, VersionField, choice_field, model_choice_field
@@ -117,6 +120,14 @@ class BarrierFilterForm(KernFormMixin, forms.Form):
             "date_to": data["date_to"],
             "theme": data["theme"],
         }
+
+
+def barrier_register_filtered(ctx: TenantAccessContext, data: Any) -> tuple[BarrierFilterForm, QuerySet[Barrier]]:
+    """The filter form of the barrier register and the barriers it selects, for the register
+    page and its export alike (``data`` None: unfiltered; invalid filters: unfiltered too)."""
+    form = BarrierFilterForm(data, tenant=ctx.tenant, themes=selectors.groupable_themes(ctx))
+    filters = form.filters() if form.is_bound and form.is_valid() else {}
+    return form, selectors.barrier_register(ctx, **filters)
 
 
 class BarrierAssignForm(KernFormMixin, forms.Form):

@@ -25,7 +25,6 @@ from lotse.core.versioning import StaleObjectError
 from lotse.steering import selectors, services
 from lotse.steering.forms import (
     BarrierAssignForm,
-    BarrierFilterForm,
     BarrierSelectionForm,
     StaircaseSettingsForm,
     ThemeCreateForm,
@@ -33,6 +32,7 @@ from lotse.steering.forms import (
     ThemeMergeForm,
     ThemeMoveForm,
     ThemeSplitForm,
+    barrier_register_filtered,
 )
 from lotse.steering.models import Theme, ThemeStatus
 from lotse.transfer.links import export_url
@@ -106,9 +106,8 @@ def _register_url(request: TenantRequest, query: str = "") -> str:
 @require_GET
 def barrier_register(request: TenantRequest, tenant: str) -> HttpResponse:
     ctx = request.access
-    form = BarrierFilterForm(request.GET or None, tenant=ctx.tenant, themes=selectors.groupable_themes(ctx))
-    filters: dict[str, Any] = form.filters() if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.barrier_register(ctx, **filters), 50).get_page(request.GET.get("page"))
+    form, barriers = barrier_register_filtered(ctx, request.GET or None)
+    page = Paginator(barriers, 50).get_page(request.GET.get("page"))
     # own ids: the filter above has a "theme" field too
     assign = BarrierAssignForm(
         themes=selectors.active_themes(ctx), initial={"back": request.GET.urlencode()}, auto_id="assign_%s"

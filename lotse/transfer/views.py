@@ -27,8 +27,7 @@ from lotse.access.http import TenantRequest
 from lotse.access.permissions import Perm
 from lotse.cases import selectors as case_selectors
 from lotse.cases.forms import CaseFilterForm
-from lotse.steering import selectors as steering_selectors
-from lotse.steering.forms import BarrierFilterForm
+from lotse.steering.forms import barrier_register_filtered
 from lotse.transfer import exports, services
 from lotse.transfer.case_import import template_rows
 from lotse.transfer.conf import import_max_bytes, upload_minutes
@@ -204,16 +203,12 @@ def export_cases(request: TenantRequest, tenant: str) -> Any:
     coordinators ``provider`` and ``case_manager``); default: all statuses."""
     _require_case_reader(request)
     ctx = request.access
-    oversight = ctx.has(Perm.CASE_OVERSIGHT)
-    form = CaseFilterForm(request.GET, tenant=ctx.tenant, oversight=oversight)
-    filters: dict[str, Any] = {"status": "all"}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {"query": data["q"], "status": data["status"] or "all"}
-        if oversight:
-            filters["provider_id"] = data["provider"].pk if data.get("provider") else None
-            filters["case_manager"] = data.get("case_manager") or ""
-    rows = case_selectors.case_list(ctx, **filters).select_related("location").iterator(chunk_size=exports.CHUNK)
+    form = CaseFilterForm(request.GET, tenant=ctx.tenant, oversight=ctx.has(Perm.CASE_OVERSIGHT))
+    rows = (
+        case_selectors.case_list(ctx, **form.filters(default_status="all"))
+        .select_related("location")
+        .iterator(chunk_size=exports.CHUNK)
+    )
     return _send(request, rows, exports.case_fields(), kind="cases", title="Fälle")
 
 
@@ -235,9 +230,7 @@ def export_barriers(request: TenantRequest, tenant: str) -> Any:
     _require_case_reader(request)
     ctx = request.access
     if ctx.has(Perm.STEERING_MANAGE):
-        form = BarrierFilterForm(request.GET, tenant=ctx.tenant, themes=steering_selectors.groupable_themes(ctx))
-        filters: dict[str, Any] = form.filters() if form.is_valid() else {}
-        barriers = steering_selectors.barrier_register(ctx, **filters)
+        barriers = barrier_register_filtered(ctx, request.GET or None)[1]
     else:
         barriers = exports.barriers_for(ctx)
     rows = barriers.iterator(chunk_size=exports.CHUNK)

@@ -50,14 +50,9 @@ def case_list(request: TenantRequest, tenant: str) -> HttpResponse:
     ctx = request.access
     oversight = ctx.has(Perm.CASE_OVERSIGHT)
     form = CaseFilterForm(request.GET or None, tenant=ctx.tenant, oversight=oversight)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {"query": data["q"], "status": data["status"] or "active"}
-        if oversight:
-            filters["provider_id"] = data["provider"].pk if data.get("provider") else None
-            filters["case_manager"] = data.get("case_manager") or ""
-    page = Paginator(selectors.case_list(ctx, **filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.case_list(ctx, **form.filters(default_status="active")), 50).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "page": page,
