@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from lotse.cases.domains import LifeDomain
-from lotse.cases.identity import FIELDS
 from lotse.cases.models import (
     Barrier,
     Case,
@@ -31,7 +30,6 @@ from lotse.network.models import Agency, AgencyKind
 from lotse.steering.models import Theme, ThemeStatus
 
 MAX_ID = 2**63 - 1
-IDENTITY_FIELDS = FIELDS  # the identity's fields, as lotse.cases.identity defines them
 
 
 def _(text: str) -> str:

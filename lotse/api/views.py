@@ -26,6 +26,7 @@ from lotse.api import serializers as s
 from lotse.api.errors import Conflict
 from lotse.api.models import ApiToken
 from lotse.api.permissions import access_of
+from lotse.cases.identity import FIELDS as IDENTITY_FIELDS
 from lotse.cases.models import Barrier, Case, Contact, Goal, Referral
 from lotse.cases.services import cases as case_services
 from lotse.cases.services import work
@@ -262,7 +263,7 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyApiV
             raise exceptions.PermissionDenied(_("Coordinators see cases pseudonymised; the identity stays hidden."))
         data = identity_read(access, actor=ctx.user)
         payload: dict[str, Any] = {"recorded": data is not None}
-        for name in s.IDENTITY_FIELDS:
+        for name in IDENTITY_FIELDS:
             payload[name] = (getattr(data, name) or None) if data is not None else None
         return Response(s.IdentitySerializer(payload).data)
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.audit.services import audit_record
-from lotse.cases.identity import FIELDS, IdentityData, duplicate_key, seal, unseal
+from lotse.cases.identity import FIELDS as IDENTITY_FIELDS
+from lotse.cases.identity import IdentityData, duplicate_key, seal, unseal
 from lotse.cases.models import Case, CaseStatus, FollowUp, Handover, Identity, Referral
 from lotse.core import crypto
 from lotse.core.versioning import StaleObjectError, save_versioned
@@ -30,7 +31,6 @@ MAX_RETENTION_MONTHS = 600
 
 # Free-text fields of the case that may be rectified (identity fields: IdentityData).
 CASE_TEXT_FIELDS = ("pseudonym", "languages", "interpreter_language", "closure_note")
-IDENTITY_FIELDS = FIELDS
 
 
 def _text(value: str, message: str) -> str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.audit.services import audit_record
-from lotse.cases.identity import FIELDS as IDENTITY_FIELDS
+from lotse.cases.identity import FIELDS as IDENTITY_KEYS
 from lotse.cases.identity import IdentityData, duplicate_key, seal
 from lotse.cases.models import Case, CaseNumberCounter, CaseStatus, ClosureReason, Identity, IntakeChannel
 from lotse.cases.services.cases import case_settings, format_case_number
@@ -67,7 +67,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("email", "E-Mail", example=""),
 )
 BY_HEADER = {" ".join(c.header.casefold().split()): c for c in COLUMNS}
-IDENTITY_KEYS = IDENTITY_FIELDS
 MAX_LENGTH = {
     "number": 40,
     "pseudonym": 80,
