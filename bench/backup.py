@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,23 +34,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cases import run  # noqa: E402  (after the path set-up above)
+from bench.api_schemathesis import manage  # noqa: E402  (after the path set-up above)
+from bench.cases import run  # noqa: E402
 from bench.steering import add_data_arguments, generate  # noqa: E402
-
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
 def command(env: dict[str, str], *args: str) -> tuple[float, float, str]:
     """Run ``manage.py *args``; (seconds, peak RSS in MB of the largest child process so far, stdout)."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
+    out = manage(env, *args)
     elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak, result.stdout.strip()
+    return elapsed, peak, out.strip()
 
 
 def database_size(url: str) -> tuple[int, int]:
